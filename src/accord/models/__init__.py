@@ -1,0 +1,13 @@
+"""Forecasting models. Importing this package registers the built-in models."""
+
+from accord.models import compromise, median  # noqa: F401  - registration
+from accord.models.base import (
+    ForecastModel,
+    ModelTraits,
+    Outcome,
+    get_model,
+    register_model,
+    registry,
+)
+
+__all__ = ["ForecastModel", "ModelTraits", "Outcome", "get_model", "register_model", "registry"]
