@@ -37,13 +37,13 @@ class ErrorDetail:
 
     def render(self, file: str | None) -> str:
         """One line: ``file:line:col: field: message (got value); hint``."""
-        where = file or "<input>"
+        where = file or ""
         if self.line is not None:
-            where += f":{self.line}"
+            where = f"{where or '<input>'}:{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: "
-        if self.path:
+        text = f"{where}: " if where else ""
+        if self.path and format_path(self.path) not in self.message:
             text += f"{format_path(self.path)}: "
         text += self.message
         if self.value is not None and not isinstance(self.value, dict | list):

@@ -68,8 +68,12 @@ class Outcome:
     settlement : FloatArray
         ``[B, I]`` the forecast on ``[0, 1]`` per draw and issue.
     trace : dict
-        Per-round or diagnostic arrays with a leading draw axis where they vary by draw
-        (e.g. ``positions`` ``[B, T, A, I]``); keys documented by each model.
+        Per-round or diagnostic arrays with a leading draw axis where they vary by draw;
+        keys documented by each model. Conventions shared by all models: ``positions``
+        ``[B, T, A, I]`` for round-based models; ``series``, the names of per-round
+        ``[B, T, I]`` summaries (e.g. ``("median", "mean")``); ``scaled``, the names of
+        other arrays on [0, 1] whose last axis is the issue axis. These are mapped back to
+        the issues' units on output.
     diagnostics : dict
         Scalars or small summaries (rounds run, convergence, binding constraints, ...).
     """

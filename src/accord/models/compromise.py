@@ -55,5 +55,6 @@ class CompromiseModel:
         trace = {
             "mean_capability": weighted_mean(np.broadcast_to(capability, position.shape), position),
             "mean_unweighted": position.mean(axis=1),
+            "scaled": ("mean_capability", "mean_unweighted"),
         }
         return Outcome(self.name, settlement, trace)

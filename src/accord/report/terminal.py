@@ -1,0 +1,153 @@
+"""Render forecasts for the terminal (rich tables) and as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from rich.table import Table
+
+from accord.analysis.forecast import Forecast, ModelForecast, scaled_trace_keys
+from accord.scenario.schema import Issue
+
+
+def format_value(value: float, issue: Issue) -> str:
+    """A value with sensible precision for its issue's scale, and its unit."""
+    span = issue.max - issue.min
+    digits = 0 if span >= 100 else 1 if span >= 10 else 2
+    text = f"{value:,.{digits}f}"
+    return f"{text} {issue.unit}".strip() if issue.unit and len(issue.unit) <= 16 else text
+
+
+def _actor_names(forecast: Forecast) -> dict[str, str]:
+    return {actor.id: actor.name for actor in forecast.scenario.actors}
+
+
+def _nash_note(model: ModelForecast, names: dict[str, str], problem_actors: tuple[str, ...]) -> str:
+    trace = model.outcome.trace
+    if model.name != "nash" or "feasible" not in trace or bool(trace["feasible"][0]):
+        return ""
+    blocked = [names[a] for a, flag in zip(problem_actors, trace["blocked_by"][0], strict=True)
+               if flag]
+    return "no deal: nothing beats the walk-away point of " + ", ".join(blocked)
+
+
+def forecast_table(forecast: Forecast) -> Table:
+    """Per issue and model: the forecast, its nearest anchor, the actors' range, who concedes."""
+    scenario = forecast.scenario
+    as_of = forecast.problem.as_of
+    table = Table(
+        title=f"{scenario.title} — forecast as of {as_of.isoformat() if as_of else 'the latest update'}",
+        show_lines=False,
+        expand=False,
+    )
+    table.add_column("Issue", style="bold", overflow="fold", max_width=24)
+    table.add_column("Model")
+    table.add_column("Forecast", justify="right", no_wrap=True)
+    table.add_column("Nearest anchor", overflow="fold", max_width=44)
+    table.add_column("Actors' range", no_wrap=True)
+    table.add_column("Concedes most", overflow="fold", max_width=22)
+    names = _actor_names(forecast)
+    for issue in scenario.issues:
+        low, high = forecast.position_range(issue.id)
+        span = f"{format_value(low, issue)} – {format_value(high, issue)}"
+        for row, model in enumerate(forecast.models.values()):
+            item = model.issues[issue.id]
+            value = format_value(item.value, issue)
+            if item.low is not None and item.high is not None:
+                value += f" [{format_value(item.low, issue)}, {format_value(item.high, issue)}]"
+            label = item.label
+            note = _nash_note(model, names, forecast.problem.actor_ids)
+            if note:
+                label = f"{note} (best try: {label})" if label else note
+            table.add_row(
+                issue.name if row == 0 else "",
+                model.name,
+                value,
+                label,
+                span if row == 0 else "",
+                names.get(item.concedes_most or "", "—"),
+                end_section=row == len(forecast.models) - 1,
+            )
+    return table
+
+
+def forecast_csv(forecast: Forecast) -> str:
+    """One row per model and issue: value in the issue's unit, label and interval."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["scenario", "as_of", "model", "issue", "value", "unit", "label", "low",
+                     "high", "concedes_most"])
+    as_of = forecast.problem.as_of.isoformat() if forecast.problem.as_of else ""
+    for model in forecast.models.values():
+        for issue in forecast.scenario.issues:
+            item = model.issues[issue.id]
+            writer.writerow([
+                forecast.scenario.id, as_of, model.name, issue.id, f"{item.value:.6g}",
+                issue.unit, item.label,
+                "" if item.low is None else f"{item.low:.6g}",
+                "" if item.high is None else f"{item.high:.6g}",
+                item.concedes_most or "",
+            ])
+    return out.getvalue()
+
+
+def trace_tables(forecast: Forecast) -> Iterable[Table]:
+    """Per model and issue, a round-by-round table of positions and summary series."""
+    names = _actor_names(forecast)
+    problem = forecast.problem
+    for model in forecast.models.values():
+        trace = model.outcome.trace
+        scaled = scaled_trace_keys(trace)
+        if "positions" not in trace:
+            continue
+        positions = problem.to_units(trace["positions"][0])  # [T, A, I]
+        series = [key for key in trace.get("series", ()) if key in scaled]
+        extra = [key for key in ("fractional_change",) if key in trace]
+        for column, issue_id in enumerate(problem.issue_ids):
+            issue = forecast.scenario.issue(issue_id)
+            table = Table(title=f"{model.name}: {issue.name} ({issue.unit or 'scale'}) by round")
+            table.add_column("Round", justify="right")
+            for key in series + extra:
+                table.add_column(key.replace("_", " "), justify="right")
+            for actor in problem.actor_ids:
+                table.add_column(names.get(actor, actor), justify="right")
+            summaries = {key: problem.to_units(trace[key][0]) for key in series}
+            for step in range(positions.shape[0]):
+                cells = [str(step)]
+                cells += [_cell(summaries[key][step, column]) for key in series]
+                cells += [_cell(np.asarray(trace[key])[0, step]) for key in extra]
+                cells += [_cell(v) for v in positions[step, :, column]]
+                table.add_row(*cells)
+            yield table
+
+
+def trace_events(forecast: Forecast) -> Iterable[str]:
+    """Lines describing each accepted offer, for models that record them (first draw)."""
+    names = _actor_names(forecast)
+    problem = forecast.problem
+    for model in forecast.models.values():
+        events: Any = model.outcome.trace.get("events")
+        if not events:
+            continue
+        for column, per_issue in enumerate(events):
+            issue = forecast.scenario.issue(problem.issue_ids[column])
+            span = issue.max - issue.min
+            for per_round in per_issue:
+                for event in per_round:
+                    old = issue.min + span * float(event["old"])
+                    new = issue.min + span * float(event["new"])
+                    yield (
+                        f"{model.name} · {issue.name} · round {event['round']}: "
+                        f"{names.get(event['target'], event['target'])} accepts "
+                        f"{event['kind']} with {names.get(event['challenger'], event['challenger'])}"
+                        f", {old:.4g} → {new:.4g}"
+                    )
+
+
+def _cell(value: Any) -> str:
+    number = float(value)
+    return "" if not np.isfinite(number) else f"{number:.4f}".rstrip("0").rstrip(".")
