@@ -30,6 +30,17 @@ _SCENARIO_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 Marks = dict[tuple[str | int, ...], tuple[int, int]]
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit timestamps: dates stay text for pydantic to check, so a bad
+    date is reported with its field path and line like any other bad value."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def builtin_files() -> dict[str, Path]:
     """Built-in scenario id -> the file it is read from."""
     folder = resources.files(_BUILTIN_PACKAGE)
@@ -177,6 +188,11 @@ def _pydantic_details(error: ValidationError) -> Iterator[ErrorDetail]:
             hint = None
         elif kind in ("float_parsing", "float_type"):
             hint = "write a number, a range [low, high] or {low, mode, high}"
+        elif kind == "value_error":
+            hint = (
+                "numbers are finite; a range is [low, high] with low <= high, and a value or "
+                "mode lies inside it"
+            )
         yield ErrorDetail(message, path, value, hint)
 
 
@@ -194,7 +210,7 @@ def _locate(problem: ErrorDetail, marks: Marks) -> ErrorDetail:
 
 def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -209,7 +225,7 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
         raise InputError.single(name, "file is empty", hint="a scenario needs id, title, "
                                 "issues and actors", line=1)
     try:
-        data = yaml.SafeLoader(text).construct_document(node)
+        data = _Loader(text).construct_document(node)
     except yaml.YAMLError as error:  # pragma: no cover - compose catches nearly everything
         raise InputError.single(name, f"YAML error: {error}") from None
     marks: Marks = {}
