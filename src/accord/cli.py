@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -24,7 +24,14 @@ from accord.errors import InputError
 from accord.models.base import registry
 from accord.report.terminal import forecast_csv, forecast_table, trace_events, trace_tables
 from accord.scenario import checks
-from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, dump, load, write_atomic
+from accord.scenario.load import (
+    DEFAULT_SCENARIO,
+    builtin_files,
+    builtin_ids,
+    dump,
+    load,
+    write_atomic,
+)
 from accord.scenario.schema import json_schema
 
 app = typer.Typer(
@@ -37,7 +44,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Output formats of ``accord forecast``."""
 
     table = "table"
@@ -46,8 +53,12 @@ class OutputFormat(str, Enum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, no_color="NO_COLOR" in os.environ, highlight=False,
-                   width=None if sys.stdout.isatty() else 140)
+    return Console(
+        stderr=stderr,
+        no_color="NO_COLOR" in os.environ,
+        highlight=False,
+        width=None if sys.stdout.isatty() else 140,
+    )
 
 
 def _fail(error: InputError) -> NoReturn:
@@ -61,8 +72,12 @@ def _date(text: str | None, option: str = "--as-of") -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError.single(None, f"{option} {text!r} is not a date", path=(option,),
-                                hint="write dates as YYYY-MM-DD, e.g. 2025-12-02") from None
+        raise InputError.single(
+            None,
+            f"{option} {text!r} is not a date",
+            path=(option,),
+            hint="write dates as YYYY-MM-DD, e.g. 2025-12-02",
+        ) from None
 
 
 def _write(text: str, out: Path | None, force: bool) -> None:
@@ -70,8 +85,9 @@ def _write(text: str, out: Path | None, force: bool) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     if out.exists() and not force:
-        raise InputError.single(str(out), "already exists",
-                                hint="choose another --out, or pass --force to replace it")
+        raise InputError.single(
+            str(out), "already exists", hint="choose another --out, or pass --force to replace it"
+        )
     write_atomic(out, text)
     sys.stderr.write(f"wrote {out}\n")
 
@@ -130,8 +146,8 @@ def forecast(
 def validate(
     file: ScenarioArgument,
     strict: Annotated[
-        bool, typer.Option(help="Also require every number to cite a source or be a ranged "
-                           "estimate.")
+        bool,
+        typer.Option(help="Also require every number to cite a source or be a ranged estimate."),
     ] = False,
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
@@ -174,8 +190,12 @@ def scenarios() -> None:
     for scenario_id in builtin_ids():
         loaded = load(str(files[scenario_id]))
         table.add_row(
-            scenario_id, loaded.title, str(len(loaded.actors)), str(len(loaded.issues)),
-            str(len(loaded.updates)), loaded.as_of.isoformat() if loaded.as_of else "",
+            scenario_id,
+            loaded.title,
+            str(len(loaded.actors)),
+            str(len(loaded.issues)),
+            str(len(loaded.updates)),
+            loaded.as_of.isoformat() if loaded.as_of else "",
         )
     _console().print(table)
 
@@ -227,9 +247,11 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         raise SystemExit(130) from None
-    except Exception as error:  # noqa: BLE001 - the last line of defence: no tracebacks
+    except Exception as error:
         if os.environ.get("ACCORD_DEBUG"):
             raise
-        sys.stderr.write(f"accord failed: {type(error).__name__}: {error}\n"
-                         "Set ACCORD_DEBUG=1 to see the traceback.\n")
+        sys.stderr.write(
+            f"accord failed: {type(error).__name__}: {error}\n"
+            "Set ACCORD_DEBUG=1 to see the traceback.\n"
+        )
         raise SystemExit(1) from None

@@ -88,8 +88,10 @@ class InputError(Exception):
         lines = [problem.render(self.file) for problem in shown]
         hidden = len(self.problems) - len(shown)
         if hidden > 0:
-            lines.append(f"... and {hidden} more problem{'s' if hidden > 1 else ''} "
-                         "(run `accord validate` to see them all)")
+            lines.append(
+                f"... and {hidden} more problem{'s' if hidden > 1 else ''} "
+                "(run `accord validate` to see them all)"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -35,7 +35,7 @@ def check_model(model: ForecastModel, *, tolerance: float = 1e-6) -> None:
     cls = type(model)
     name = cls.__name__
     assert dataclasses.is_dataclass(cls), f"{name} must be a dataclass"
-    assert cls.__dataclass_params__.frozen, f"{name} must be a frozen dataclass"  # type: ignore[attr-defined]
+    assert cls.__dataclass_params__.frozen, f"{name} must be a frozen dataclass"
     for attribute in ("name", "summary", "citation"):
         assert isinstance(getattr(cls, attribute, None), str) and getattr(cls, attribute), (
             f"{name}.{attribute} must be a non-empty string"
@@ -47,8 +47,9 @@ def check_model(model: ForecastModel, *, tolerance: float = 1e-6) -> None:
         ), f"{name}.{field.name} needs a default"
 
     problem = random_problem(1)
-    before = {key: np.array(getattr(problem, key)) for key in
-              ("capability", "position", "salience")}
+    before = {
+        key: np.array(getattr(problem, key)) for key in ("capability", "position", "salience")
+    }
     first = model.run(problem, rng=7)
     second = model.run(problem, rng=7)
     for key, value in before.items():

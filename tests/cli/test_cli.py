@@ -16,8 +16,9 @@ ACCORD = shutil.which("accord") or str(Path(sys.executable).with_name("accord"))
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "160"}
-    return subprocess.run([ACCORD, *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [ACCORD, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120, check=False
+    )
 
 
 def test_bare_forecast_runs_every_model_on_ukraine() -> None:
@@ -41,8 +42,14 @@ def test_forecast_json_emission_compromise() -> None:
 
 
 def test_forecast_ktab_file_as_shipped(shared_data: Path) -> None:
-    result = run("forecast", str(shared_data / "ktab" / "SOE-Policy.csv"), "--model", "median",
-                 "--format", "csv")
+    result = run(
+        "forecast",
+        str(shared_data / "ktab" / "SOE-Policy.csv"),
+        "--model",
+        "median",
+        "--format",
+        "csv",
+    )
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.strip().splitlines()
     assert header.startswith("scenario,as_of,model,issue,value")
@@ -54,8 +61,11 @@ def test_as_of_dates_differ() -> None:
     late = json.loads(run("forecast", "--as-of", "2025-12-24", "-f", "json").stdout)
     assert early["as_of"] == "2025-11-20" and late["as_of"] == "2025-12-24"
     values = [
-        (issue, early["models"]["compromise"]["issues"][issue]["value"],
-         late["models"]["compromise"]["issues"][issue]["value"])
+        (
+            issue,
+            early["models"]["compromise"]["issues"][issue]["value"],
+            late["models"]["compromise"]["issues"][issue]["value"],
+        )
         for issue in early["models"]["compromise"]["issues"]
     ]
     assert any(abs(a - b) > 1 for _, a, b in values)
@@ -68,8 +78,9 @@ def test_out_file_is_not_overwritten_without_force(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "already exists" in result.stderr and "--force" in result.stderr
     assert out.read_text() == "mine"
-    assert run("forecast", "emission-1994", "-f", "json", "--out", str(out),
-               "--force").returncode == 0
+    assert (
+        run("forecast", "emission-1994", "-f", "json", "--out", str(out), "--force").returncode == 0
+    )
     assert json.loads(out.read_text())["scenario"] == "emission-1994"
 
 
@@ -92,9 +103,11 @@ def test_bad_options_exit_2_without_traceback(args: tuple[str, ...], words: str)
 
 def test_bad_scenario_file_exits_2_with_one_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("id: x\ntitle: x\nissues:\n  - {id: i, name: i, min: 0, max: 1}\n"
-                   "actors:\n  - {id: a, name: a, capability: 1, positions: {i: 3}, "
-                   "salience: {i: 5}}\n")
+    bad.write_text(
+        "id: x\ntitle: x\nissues:\n  - {id: i, name: i, min: 0, max: 1}\n"
+        "actors:\n  - {id: a, name: a, capability: 1, positions: {i: 3}, "
+        "salience: {i: 5}}\n"
+    )
     for command in ("forecast", "validate"):
         result = run(command, str(bad))
         assert result.returncode == 2
@@ -107,9 +120,11 @@ def test_validate_ok_and_strict(tmp_path: Path) -> None:
     result = run("validate", "emission-1994", "--strict")
     assert result.returncode == 0 and "ok" in result.stdout
     loose = tmp_path / "loose.yaml"
-    loose.write_text("id: x\ntitle: x\nissues:\n  - {id: i, name: i, min: 0, max: 1}\n"
-                     "actors:\n  - {id: a, name: a, capability: 1, positions: {i: 0.3}, "
-                     "salience: {i: 5}}\n")
+    loose.write_text(
+        "id: x\ntitle: x\nissues:\n  - {id: i, name: i, min: 0, max: 1}\n"
+        "actors:\n  - {id: a, name: a, capability: 1, positions: {i: 0.3}, "
+        "salience: {i: 5}}\n"
+    )
     assert run("validate", str(loose)).returncode == 0
     strict = run("validate", str(loose), "--strict")
     assert strict.returncode == 2 and "no source" in strict.stderr
@@ -131,8 +146,9 @@ def test_convert_csv_to_yaml(tmp_path: Path, shared_data: Path) -> None:
     result = run("convert", str(shared_data / "ktab" / "SOE-Policy.csv"), str(target))
     assert result.returncode == 0, result.stderr
     again = run("forecast", str(target), "-m", "median", "-f", "csv")
-    direct = run("forecast", str(shared_data / "ktab" / "SOE-Policy.csv"), "-m", "median",
-                 "-f", "csv")
+    direct = run(
+        "forecast", str(shared_data / "ktab" / "SOE-Policy.csv"), "-m", "median", "-f", "csv"
+    )
     assert again.stdout.split("\n")[1].split(",")[2:] == direct.stdout.split("\n")[1].split(",")[2:]
     assert run("convert", "emission-1994", str(target)).returncode == 2
 

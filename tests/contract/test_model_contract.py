@@ -37,7 +37,7 @@ def test_problem_with_parties(name: str) -> None:
 def test_unknown_model_is_an_input_error() -> None:
     from accord.errors import InputError
 
-    with pytest.raises(InputError, match="unknown model 'nope'.*compromise"):
+    with pytest.raises(InputError, match=r"unknown model 'nope'.*compromise"):
         get_model("nope")
     with pytest.raises(InputError, match="no parameter 'bogus'"):
         get_model("nash", bogus=1)

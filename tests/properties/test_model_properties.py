@@ -40,8 +40,9 @@ def _traits(name: str):  # type: ignore[no-untyped-def]
 def test_unanimity(name: str, problem: Problem, point: float) -> None:
     if not _traits(name).unanimity:
         pytest.skip("model does not promise unanimity")
-    same = Problem.from_arrays(problem.capability, np.full_like(problem.position, point),
-                               problem.salience)
+    same = Problem.from_arrays(
+        problem.capability, np.full_like(problem.position, point), problem.salience
+    )
     assert np.allclose(_run(name, same), point, atol=TOL)
 
 
@@ -61,15 +62,17 @@ def test_actor_order_does_not_matter(name: str, problem: Problem, seed: int) -> 
     if not _traits(name).order_invariant:
         pytest.skip("model depends on actor order")
     order = np.random.default_rng(seed).permutation(problem.n_actors)
-    shuffled = Problem.from_arrays(problem.capability[:, order], problem.position[:, order],
-                                   problem.salience[:, order])
+    shuffled = Problem.from_arrays(
+        problem.capability[:, order], problem.position[:, order], problem.salience[:, order]
+    )
     assert np.allclose(_run(name, shuffled), _run(name, problem), atol=TOL)
 
 
 @pytest.mark.parametrize("name", MODELS)
 @given(problem=problems(), factor=st.floats(0.01, 100.0))
-def test_scaling_every_capability_changes_nothing(name: str, problem: Problem,
-                                                  factor: float) -> None:
+def test_scaling_every_capability_changes_nothing(
+    name: str, problem: Problem, factor: float
+) -> None:
     if not _traits(name).capability_scale_invariant:
         pytest.skip("model is not capability-scale invariant")
     scaled = Problem.from_arrays(problem.capability * factor, problem.position, problem.salience)
@@ -78,8 +81,9 @@ def test_scaling_every_capability_changes_nothing(name: str, problem: Problem,
 
 @pytest.mark.parametrize("name", MODELS)
 @given(problem=problems(max_actors=5), position=st.floats(0.0, 1.0))
-def test_zero_capability_actor_changes_nothing(name: str, problem: Problem,
-                                               position: float) -> None:
+def test_zero_capability_actor_changes_nothing(
+    name: str, problem: Problem, position: float
+) -> None:
     if not _traits(name).zero_capability_inert:
         pytest.skip("a zero-capability actor can matter in this model")
     issues = problem.n_issues
@@ -93,8 +97,7 @@ def test_zero_capability_actor_changes_nothing(name: str, problem: Problem,
 
 @pytest.mark.parametrize("name", MODELS)
 @given(problem=problems(), scale=st.floats(0.1, 5.0), shift=st.floats(-3.0, 3.0))
-def test_affine_rescaling_of_scale(name: str, problem: Problem, scale: float,
-                                   shift: float) -> None:
+def test_affine_rescaling_of_scale(name: str, problem: Problem, scale: float, shift: float) -> None:
     """Rescaling an issue's scale maps the forecast the same way: models see [0, 1] only,
     so compile a scenario on two scales and compare forecasts in units."""
     if not _traits(name).affine_equivariant:
@@ -104,16 +107,26 @@ def test_affine_rescaling_of_scale(name: str, problem: Problem, scale: float,
     def scenario(low: float, high: float) -> Problem:
         span = high - low
         data = {
-            "id": "affine", "title": "affine",
-            "issues": [{"id": f"i{d}", "name": f"i{d}", "min": low, "max": high}
-                       for d in range(problem.n_issues)],
+            "id": "affine",
+            "title": "affine",
+            "issues": [
+                {"id": f"i{d}", "name": f"i{d}", "min": low, "max": high}
+                for d in range(problem.n_issues)
+            ],
             "actors": [
-                {"id": f"a{a}", "name": f"a{a}",
-                 "capability": float(problem.capability[0, a]),
-                 "positions": {f"i{d}": low + span * float(problem.position[0, a, d])
-                               for d in range(problem.n_issues)},
-                 "salience": {f"i{d}": 100 * float(problem.salience[0, a, d])
-                              for d in range(problem.n_issues)}}
+                {
+                    "id": f"a{a}",
+                    "name": f"a{a}",
+                    "capability": float(problem.capability[0, a]),
+                    "positions": {
+                        f"i{d}": low + span * float(problem.position[0, a, d])
+                        for d in range(problem.n_issues)
+                    },
+                    "salience": {
+                        f"i{d}": 100 * float(problem.salience[0, a, d])
+                        for d in range(problem.n_issues)
+                    },
+                }
                 for a in range(problem.n_actors)
             ],
         }

@@ -56,8 +56,9 @@ def test_nash_walk_away_binds() -> None:
     """B (ideal 1) accepts nothing below 0.8: disagreement utility -(0.8-1)² = -0.04.
     Maximise log(1-x²) + log(0.04-(1-x)²); clearing denominators of the first-order condition
     gives x(0.04-(1-x)²) = (1-x)(1-x²), i.e. 2x³ - 3x² - 0.04x + 1 = 0 (root in (0.8, 1))."""
-    problem = Problem.from_arrays([1, 1], [[0.0], [1.0]], [[1.0], [1.0]],
-                                  walk_away=[[np.nan], [0.8]])
+    problem = Problem.from_arrays(
+        [1, 1], [[0.0], [1.0]], [[1.0], [1.0]], walk_away=[[np.nan], [0.8]]
+    )
     outcome = NashModel().run(problem)
     x = outcome.settlement[0, 0]
     roots = np.roots([2, -3, -0.04, 1])
@@ -70,8 +71,7 @@ def test_nash_walk_away_binds() -> None:
 
 def test_nash_reports_no_deal() -> None:
     """A accepts at most 0.3 and B at least 0.8: no outcome beats both walk-away points."""
-    problem = Problem.from_arrays([1, 1], [[0.0], [1.0]], [[1.0], [1.0]],
-                                  walk_away=[[0.3], [0.8]])
+    problem = Problem.from_arrays([1, 1], [[0.0], [1.0]], [[1.0], [1.0]], walk_away=[[0.3], [0.8]])
     outcome = NashModel().run(problem)
     assert not outcome.trace["feasible"][0]
     assert outcome.trace["blocked_by"][0].any()

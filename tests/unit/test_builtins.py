@@ -24,15 +24,24 @@ def test_unsourced_detects_bare_numbers() -> None:
     from accord.scenario import parse
 
     data = {
-        "id": "bare", "title": "bare",
+        "id": "bare",
+        "title": "bare",
         "issues": [{"id": "x", "name": "x", "min": 0, "max": 1}],
-        "actors": [{"id": "a", "name": "a", "capability": {"value": 1, "estimate": True},
-                    "positions": {"x": 0.5}, "salience": {"x": {"low": 1, "high": 2,
-                                                                "estimate": True}}}],
+        "actors": [
+            {
+                "id": "a",
+                "name": "a",
+                "capability": {"value": 1, "estimate": True},
+                "positions": {"x": 0.5},
+                "salience": {"x": {"low": 1, "high": 2, "estimate": True}},
+            }
+        ],
     }
     problems = unsourced(parse(data, "bare"))
-    assert [p.path for p in problems] == [("actors", 0, "capability"),
-                                          ("actors", 0, "positions", "x")]
+    assert [p.path for p in problems] == [
+        ("actors", 0, "capability"),
+        ("actors", 0, "positions", "x"),
+    ]
     assert "no range" in problems[0].message
 
 

@@ -16,22 +16,45 @@ DATA = {
     "as_of": "2025-02-01",
     "sources": [{"id": "s", "title": "s"}],
     "issues": [
-        {"id": "x", "name": "X", "min": 10, "max": 20, "status_quo": 12,
-         "anchors": [{"value": 10, "label": "low"}, {"value": 15, "label": "middle"},
-                     {"value": 20, "label": "high"}]},
+        {
+            "id": "x",
+            "name": "X",
+            "min": 10,
+            "max": 20,
+            "status_quo": 12,
+            "anchors": [
+                {"value": 10, "label": "low"},
+                {"value": 15, "label": "middle"},
+                {"value": 20, "label": "high"},
+            ],
+        },
         {"id": "y", "name": "Y", "min": 0, "max": 1},
     ],
     "actors": [
-        {"id": "a", "name": "A", "party": True, "capability": {"low": 1, "high": 3},
-         "positions": {"x": 10, "y": {"low": 0.2, "mode": 0.3, "high": 0.9}},
-         "salience": {"x": 100, "y": 50}, "walk_away": {"x": 14}},
-        {"id": "b", "name": "B", "capability": 1,
-         "positions": {"x": 20, "y": 1}, "salience": {"x": 50, "y": 50}},
+        {
+            "id": "a",
+            "name": "A",
+            "party": True,
+            "capability": {"low": 1, "high": 3},
+            "positions": {"x": 10, "y": {"low": 0.2, "mode": 0.3, "high": 0.9}},
+            "salience": {"x": 100, "y": 50},
+            "walk_away": {"x": 14},
+        },
+        {
+            "id": "b",
+            "name": "B",
+            "capability": 1,
+            "positions": {"x": 20, "y": 1},
+            "salience": {"x": 50, "y": 50},
+        },
     ],
     "updates": [
         {"date": "2025-03-01", "event": "later", "changes": {"b.position.x": 12}},
-        {"date": "2025-01-15", "event": "earlier",
-         "changes": {"b.position.x": 18, "a.capability": 5, "issue.x.status_quo": 11}},
+        {
+            "date": "2025-01-15",
+            "event": "earlier",
+            "changes": {"b.position.x": 18, "a.capability": 5, "issue.x.status_quo": 11},
+        },
     ],
 }
 

@@ -23,8 +23,9 @@ def test_ktab_csv_as_shipped(shared_data: Path) -> None:
     assert scenario.licence and "KAPSARC" in scenario.licence
 
 
-@pytest.mark.parametrize("name", ["dummyData_6Dim", "dummyData-a160", "SOE-Competitive",
-                                  "dummyData_3Dim", "SOE-Policy"])
+@pytest.mark.parametrize(
+    "name", ["dummyData_6Dim", "dummyData-a160", "SOE-Competitive", "dummyData_3Dim", "SOE-Policy"]
+)
 def test_every_ktab_file_imports(shared_data: Path, name: str) -> None:
     problem = compile(load(shared_data / "ktab" / f"{name}.csv"))
     assert problem.position.min() >= 0 and problem.position.max() <= 1
@@ -36,8 +37,7 @@ def test_actor_csv_emission(shared_data: Path) -> None:
     issue = scenario.issues[0]
     assert (issue.min, issue.max, issue.unit) == (4.0, 10.0, "years")
     assert scenario.actor("UK").salience["issue"].point == 90
-    wide = load(shared_data / "eum" / "bdm1994_emission_standards.csv", scale_min=0,
-                scale_max=20)
+    wide = load(shared_data / "eum" / "bdm1994_emission_standards.csv", scale_min=0, scale_max=20)
     assert (wide.issues[0].min, wide.issues[0].max) == (0.0, 20.0)
 
 
@@ -62,8 +62,9 @@ def test_actor_csv_errors_name_the_line(tmp_path: Path) -> None:
 
 def test_ktab_count_mismatch(tmp_path: Path) -> None:
     path = tmp_path / "k.csv"
-    path.write_text("Name,Desc,3,1,\nActor,Description,Power,P Position,P Salience\n"
-                    "a,A,1,10,20\nb,B,1,30,40\n")
+    path.write_text(
+        "Name,Desc,3,1,\nActor,Description,Power,P Position,P Salience\na,A,1,10,20\nb,B,1,30,40\n"
+    )
     with pytest.raises(InputError, match="says 3 actors but the file has 2"):
         load(path)
 

@@ -130,8 +130,12 @@ def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelF
         }
         most = max(by_actor, key=lambda actor: by_actor[actor]) if by_actor else None
         issues[issue_id] = IssueForecast(
-            value, label_for(issue, value), low, high,
-            most if most is not None and by_actor[most] > 0 else None, by_actor,
+            value,
+            label_for(issue, value),
+            low,
+            high,
+            most if most is not None and by_actor[most] > 0 else None,
+            by_actor,
         )
     return ModelForecast(outcome.model, issues, outcome, trace_to_json(problem, outcome.trace))
 
@@ -143,8 +147,7 @@ def scaled_trace_keys(trace: Mapping[str, Any]) -> set[str]:
 
 
 def trace_to_json(problem: Problem, trace: Mapping[str, Any]) -> dict[str, Any]:
-    """Make a model's trace JSON-ready: first draw only, positions in issue units, ids for
-    actor masks."""
+    """Make a model's trace JSON-ready: first draw only, positions in issue units."""
     scaled = scaled_trace_keys(trace)
     result: dict[str, Any] = {}
     for key, value in trace.items():

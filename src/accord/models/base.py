@@ -158,7 +158,7 @@ def get_model(name: str, **parameters: Any) -> ForecastModel:
 
 def parameters(model: ForecastModel) -> dict[str, Any]:
     """The model's parameters as a plain dict (for records and sweeps)."""
-    return dataclasses.asdict(model)  # type: ignore[call-overload, no-any-return]
+    return dataclasses.asdict(model)  # type: ignore[call-overload]
 
 
 def as_generator(rng: RNGLike) -> np.random.Generator:

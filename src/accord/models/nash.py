@@ -38,13 +38,13 @@ from accord.models.base import ModelTraits, Outcome, register_model
 from accord.models.compromise import weighted_mean
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
-_EPSILONS = tuple(10.0 ** -k for k in range(0, 11))
+_EPSILONS = tuple(10.0**-k for k in range(0, 11))
 _STEPS = 0.5 ** np.arange(0, 30)
 _BINDING_TOLERANCE = 1e-3
 
 
 def _soft_log(g: FloatArray, eps: float) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """log g for g ≥ ε, extended below ε by its second-order Taylor expansion at ε.
+    """Log g for g ≥ ε, extended below ε by its second-order Taylor expansion at ε.
 
     Returns the value and its first and second derivatives. The extension keeps the
     objective concave and finite everywhere (Owen 1990's pseudo-logarithm).
@@ -109,11 +109,11 @@ def _maximise(
         smooth = max(eps, 1e-6)
         for _ in range(iterations):
             objective, gradient, hessian, _ = _objective(players, x, threshold, eps, loss, smooth)
-            step = np.linalg.solve(hessian - ridge, -gradient[..., None])[..., 0]
+            newton = np.linalg.solve(hessian - ridge, -gradient[..., None])[..., 0]
             # Where the Hessian is not negative definite enough, fall back to the gradient.
-            ascent = (step * gradient).sum(axis=-1)
-            step = np.where((ascent > 0)[:, None], step, gradient)
-            slope = (step * gradient).sum(axis=-1)
+            ascent = (newton * gradient).sum(axis=-1)
+            step: FloatArray = np.where((ascent > 0)[:, None], newton, gradient)
+            slope: FloatArray = (step * gradient).sum(axis=-1)
             scale = _line_search(players, x, step, threshold, objective, slope, eps, loss, smooth)
             move = scale[:, None] * step
             x = x + move
@@ -134,8 +134,10 @@ def _line_search(
     loss: str,
     smooth: float,
 ) -> FloatArray:
-    """Armijo backtracking per draw: the full step where it suffices, else the first of
-    1/2, 1/4, ... that does (0 when none does)."""
+    """Armijo backtracking per draw.
+
+    The full step where it suffices, else the first of 1/2, 1/4, ... that does (0 if none).
+    """
     full = _objective(players, x + step, threshold, eps, loss, smooth)[0]
     scale = np.where(full >= objective + 1e-4 * slope, 1.0, 0.0)
     retry = np.flatnonzero(scale == 0)
@@ -143,7 +145,7 @@ def _line_search(
         count = len(_STEPS) - 1
         steps = _STEPS[1:]
         subset = _repeat(_take(players, retry), count)
-        candidates = (x[retry, None, :] + steps[None, :, None] * step[retry, None, :])
+        candidates = x[retry, None, :] + steps[None, :, None] * step[retry, None, :]
         values = _objective(
             subset,
             candidates.reshape(-1, x.shape[-1]),
@@ -160,15 +162,19 @@ def _line_search(
 
 def _take(players: _Players, rows: np.ndarray[tuple[int], np.dtype[np.intp]]) -> _Players:
     return _Players(
-        *(getattr(players, name)[rows] for name in
-          ("ideal", "salience", "weight", "reference", "worst"))
+        *(
+            getattr(players, name)[rows]
+            for name in ("ideal", "salience", "weight", "reference", "worst")
+        )
     )
 
 
 def _repeat(players: _Players, times: int) -> _Players:
     return _Players(
-        *(np.repeat(getattr(players, name), times, axis=0) for name in
-          ("ideal", "salience", "weight", "reference", "worst"))
+        *(
+            np.repeat(getattr(players, name), times, axis=0)
+            for name in ("ideal", "salience", "weight", "reference", "worst")
+        )
     )
 
 

@@ -36,12 +36,12 @@ from accord.models.smp_kernels import (
     BargainInterpolation,
     BigRAdjust,
     BigRRange,
+    IntArray,
     PCEModel,
     ThirdPartyCommit,
     VictoryModel,
     VotingRule,
 )
-from accord.models.smp_kernels import IntArray
 from accord.scenario.compile import FloatArray, Problem, RNGLike
 
 _ELEMENT_BUDGET = 1 << 22  # elements of one [B, N, N, N] temporary per chunk of draws
@@ -146,10 +146,14 @@ class SMPModel:
         self._check()
         count = problem.n_actors
         size = self.chunk_size or max(1, _ELEMENT_BUDGET // max(1, count**3))
-        pieces = [self._run_chunk(problem.position[start:start + size],
-                                  problem.salience[start:start + size],
-                                  problem.capability[start:start + size])
-                  for start in range(0, problem.draws, size)]
+        pieces = [
+            self._run_chunk(
+                problem.position[start : start + size],
+                problem.salience[start : start + size],
+                problem.capability[start : start + size],
+            )
+            for start in range(0, problem.draws, size)
+        ]
         length = max(piece["positions"].shape[1] for piece in pieces)
         trace: dict[str, Any] = {
             key: np.concatenate([_pad(piece[key], length, key) for piece in pieces])
@@ -165,43 +169,79 @@ class SMPModel:
             value = getattr(self, field_name)
             if value not in choices:
                 raise InputError.single(
-                    None, f"unknown {field_name} {value!r} for model 'smp'",
-                    path=("model", "smp", field_name), value=value,
+                    None,
+                    f"unknown {field_name} {value!r} for model 'smp'",
+                    path=("model", "smp", field_name),
+                    value=value,
                     hint=f"use one of: {', '.join(choices)}",
                 )
         if self.max_steps < 1 or self.min_steps < 1:
             raise InputError.single(
-                None, "max_steps and min_steps must be at least 1",
-                path=("model", "smp", "max_steps"), value=(self.max_steps, self.min_steps),
+                None,
+                "max_steps and min_steps must be at least 1",
+                path=("model", "smp", "max_steps"),
+                value=(self.max_steps, self.min_steps),
                 hint="smpc uses max_steps=100, min_steps=2",
             )
 
-    def _assess(self, position: FloatArray, salience: FloatArray,
-                capability: FloatArray) -> kernels.Assessment:
-        return kernels.assess(position, salience, capability, self.voting_rule,
-                              self.victory_model, self.pce_model, self.big_r_range,
-                              self.big_r_adjust, self.position_tolerance)
+    def _assess(
+        self, position: FloatArray, salience: FloatArray, capability: FloatArray
+    ) -> kernels.Assessment:
+        return kernels.assess(
+            position,
+            salience,
+            capability,
+            self.voting_rule,
+            self.victory_model,
+            self.pce_model,
+            self.big_r_range,
+            self.big_r_adjust,
+            self.position_tolerance,
+        )
 
-    def _step(self, position: FloatArray, salience: FloatArray, capability: FloatArray,
-              state: kernels.Assessment) -> FloatArray:
+    def _step(
+        self,
+        position: FloatArray,
+        salience: FloatArray,
+        capability: FloatArray,
+        state: kernels.Assessment,
+    ) -> FloatArray:
         """One smpc step: targets, bargains, and every actor's resolution."""
         salience_total = salience.sum(axis=-1)
         gain, probability = kernels.challenges(
-            state.distance, state.curvature, state.perceived, salience_total * capability,
-            salience_total, self.voting_rule, self.third_party_commit,
+            state.distance,
+            state.curvature,
+            state.perceived,
+            salience_total * capability,
+            salience_total,
+            self.voting_rule,
+            self.third_party_commit,
         )
         target, has_target = kernels.choose_targets(gain)
         actors = np.arange(position.shape[1])
         target = np.where(has_target, target, actors)
         chance = np.take_along_axis(probability, target[..., None], axis=-1)[..., 0]
-        initiator, receiver = kernels.bargains(position, salience, target, chance,
-                                               self.bargain_interpolation)
-        return kernels.resolve(position, salience, capability, state.risk, state.own_utility,
-                               target, has_target, initiator, receiver, self.voting_rule,
-                               self.victory_model, self.pce_model)
+        initiator, receiver = kernels.bargains(
+            position, salience, target, chance, self.bargain_interpolation
+        )
+        return kernels.resolve(
+            position,
+            salience,
+            capability,
+            state.risk,
+            state.own_utility,
+            target,
+            has_target,
+            initiator,
+            receiver,
+            self.voting_rule,
+            self.victory_model,
+            self.pce_model,
+        )
 
-    def _run_chunk(self, position: FloatArray, salience: FloatArray,
-                   capability: FloatArray) -> dict[str, Any]:
+    def _run_chunk(
+        self, position: FloatArray, salience: FloatArray, capability: FloatArray
+    ) -> dict[str, Any]:
         batch = position.shape[0]
         ids: IntArray = np.arange(batch)
         current = np.array(position, dtype=np.float64)
@@ -234,8 +274,9 @@ class SMPModel:
             positions.append(full_position)
             probabilities.append(full_probability)
             changes.append(change)
-            done = (step >= self.max_steps) | ((step >= self.min_steps)
-                                               & (ratio < self.stop_tolerance))
+            done = (step >= self.max_steps) | (
+                (step >= self.min_steps) & (ratio < self.stop_tolerance)
+            )
             final_option[ids[done]] = state.option_probability[done]
             steps[ids[done]] = step
             keep = ~done

@@ -34,7 +34,12 @@ ThirdPartyCommit = Literal["full", "semi", "none"]
 BargainInterpolation = Literal["s1p1", "s2p2", "s2pmax"]
 
 VOTING_RULES: tuple[VotingRule, ...] = (
-    "binary", "prop_bin", "proportional", "prop_cubic", "cubic", "asym_prospect",
+    "binary",
+    "prop_bin",
+    "proportional",
+    "prop_cubic",
+    "cubic",
+    "asym_prospect",
 )
 VICTORY_MODELS: tuple[VictoryModel, ...] = ("linear", "square", "quartic", "octic", "binary")
 PCE_MODELS: tuple[PCEModel, ...] = ("conditional", "markov_incentive", "markov_uniform")
@@ -101,8 +106,9 @@ def coalitions(rule: VotingRule, weight: FloatArray, util: FloatArray) -> FloatA
         votes = scaled[:, :, None, :] - scaled[:, None, :, :]
     else:
         transposed = np.swapaxes(util, 1, 2)
-        votes = vote(rule, weight[:, None, None, :],
-                     transposed[:, :, None, :] - transposed[:, None, :, :])
+        votes = vote(
+            rule, weight[:, None, None, :], transposed[:, :, None, :] - transposed[:, None, :, :]
+        )
     np.maximum(votes, 0.0, out=votes)
     return votes.sum(axis=-1) + COALITION_FLOOR
 
@@ -118,10 +124,16 @@ def victory(model: VictoryModel, strength: FloatArray) -> FloatArray:
         threshold, floor = 1.10, 1e-6
         share = strength / (strength + other)
         middle = (share * (threshold + 1.0) - 1.0) / (threshold - 1.0)
-        first = np.where(strength >= threshold * other, 1.0,
-                         np.where(other >= threshold * strength, floor, middle))
-        second = np.where(strength >= threshold * other, floor,
-                          np.where(other >= threshold * strength, 1.0, 1.0 - middle))
+        first = np.where(
+            strength >= threshold * other,
+            1.0,
+            np.where(other >= threshold * strength, floor, middle),
+        )
+        second = np.where(
+            strength >= threshold * other,
+            floor,
+            np.where(other >= threshold * strength, 1.0, 1.0 - middle),
+        )
     else:
         power = {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
         first, second = strength**power, other**power
@@ -208,8 +220,7 @@ def big_r(probability: FloatArray, rule: BigRRange) -> FloatArray:
         numerator, denominator = 2 * probability - (high + low), spread
     else:
         raise ValueError(f"unknown big-R range {rule!r}")
-    return np.divide(numerator, denominator, out=np.zeros_like(probability),
-                     where=denominator > 0)
+    return np.divide(numerator, denominator, out=np.zeros_like(probability), where=denominator > 0)
 
 
 def perceived_risk(risk: FloatArray, rule: BigRAdjust) -> FloatArray:
@@ -294,11 +305,14 @@ def _challenge_block(
     challenger = np.arange(start, stop)
     risk = perceived[:, start:stop, :]  # R^i_n for h = i, [B, I, N]
     # 1 − U^i_ij (i's loss if i adopted j's position) and 1 − U^i_ni (n's loss at i's position).
-    own_loss = distance[:, start:stop, :] - curvature[:, start:stop, :] * risk[
-        :, local, challenger
-    ][:, :, None]
-    loss_at_i = (np.swapaxes(distance, 1, 2)[:, start:stop, :]
-                 - np.swapaxes(curvature, 1, 2)[:, start:stop, :] * risk)
+    own_loss = (
+        distance[:, start:stop, :]
+        - curvature[:, start:stop, :] * risk[:, local, challenger][:, :, None]
+    )
+    loss_at_i = (
+        np.swapaxes(distance, 1, 2)[:, start:stop, :]
+        - np.swapaxes(curvature, 1, 2)[:, start:stop, :] * risk
+    )
     weight_i = weight[:, start:stop, None]
     weight_j = weight[:, None, :]
     contrib_i = vote(rule, weight_i, own_loss)
@@ -307,8 +321,16 @@ def _challenge_block(
     strength_j = (CHALLENGE_FLOOR + np.maximum(-contrib_i, 0.0)) + np.maximum(-contrib_j, 0.0)
     if commit == "semi":
         support, opposition = _third_parties(
-            distance, curvature, risk, weight, loss_at_i, strength_i, strength_j, rule,
-            start, stop,
+            distance,
+            curvature,
+            risk,
+            weight,
+            loss_at_i,
+            strength_i,
+            strength_j,
+            rule,
+            start,
+            stop,
         )
         for_i = strength_i + support
         for_j = strength_j + opposition
@@ -318,9 +340,11 @@ def _challenge_block(
     probability = for_i / total
     probability_j = for_j / total
     utility_ij = 1.0 - own_loss
-    gain = ((1.0 - salience_total[:, None, :]) * 2.0
-            + salience_total[:, None, :] * (probability * 2.0 + probability_j * (2.0 * utility_ij))
-            - (1.0 + utility_ij))
+    gain = (
+        (1.0 - salience_total[:, None, :]) * 2.0
+        + salience_total[:, None, :] * (probability * 2.0 + probability_j * (2.0 * utility_ij))
+        - (1.0 + utility_ij)
+    )
     gain[:, local, challenger] = -np.inf
     return gain, probability
 
@@ -354,8 +378,9 @@ def _third_parties(
     if rule == "proportional":
         # Work with w_n Q and w_n q so that every vote is a difference of scaled terms.
         scaled = (weight[:, None, :] * np.swapaxes(curvature, 1, 2))[:, None, :, :] * risk_n
-        np.subtract((weight[:, None, :] * np.swapaxes(distance, 1, 2))[:, None, :, :], scaled,
-                    out=scaled)  # w_n Q
+        np.subtract(
+            (weight[:, None, :] * np.swapaxes(distance, 1, 2))[:, None, :, :], scaled, out=scaled
+        )  # w_n Q
         scaled_loss = weight[:, None, None, :] * loss_n  # w_n q, [B, I, 1, N]
         little = scaled - scaled_loss
         size = np.abs(little)
@@ -421,8 +446,10 @@ def bargains(
         square_i, square_j = salience * salience, salience_j * salience_j
         share_i = (move_i * square_j) / ((move_i * square_j) + 1e-6 + ((1 - move_i) * square_i))
         share_j = (move_j * square_i) / ((move_j * square_i) + 1e-6 + ((1 - move_j) * square_j))
-        return (position + share_i * (position_j - position),
-                position_j + share_j * (position - position_j))
+        return (
+            position + share_i * (position_j - position),
+            position_j + share_j * (position - position_j),
+        )
     if interpolation == "s2p2":
         weight_i = (salience * salience) * (prob_i * prob_i)
         weight_j = (salience_j * salience_j) * (prob_j * prob_j)
@@ -464,8 +491,9 @@ def resolve(
     value_i = utility(distances(position, salience, initiator_position), own_risk)
     value_j = utility(distances(position, salience, receiver_position), own_risk)
     total = own_utility.sum(axis=-1, keepdims=True)  # [B, A, 1]
-    at_target = np.take_along_axis(own_utility, np.broadcast_to(target[:, None, :],
-                                                                own_utility.shape), axis=2)
+    at_target = np.take_along_axis(
+        own_utility, np.broadcast_to(target[:, None, :], own_utility.shape), axis=2
+    )
     bargain_value = (value_i + value_j + (total - own_utility - at_target)) / count
     values = np.concatenate([total / count, bargain_value], axis=-1)  # [B, A, 1 + N]
     strength = coalitions(rule, capability, values)
@@ -478,14 +506,17 @@ def resolve(
     chance = pce(pce_model, probability, strength, options)
     best = chance.max(axis=-1, keepdims=True)
     # KTAB queues k's bargains by initiator, with k's status quo just before k's own offer.
-    order = np.concatenate([actors[:, None] - 0.5,
-                            np.broadcast_to(actors.astype(np.float64), (count, count))], axis=-1)
+    order = np.concatenate(
+        [actors[:, None] - 0.5, np.broadcast_to(actors.astype(np.float64), (count, count))], axis=-1
+    )
     winner = np.argmin(np.where(options & (chance == best), order, np.inf), axis=-1)
     bargain = np.maximum(winner - 1, 0)
     index = bargain[..., None]
-    own_side = np.where((bargain == actors)[..., None],
-                        np.take_along_axis(initiator_position, index, axis=1),
-                        np.take_along_axis(receiver_position, index, axis=1))
+    own_side = np.where(
+        (bargain == actors)[..., None],
+        np.take_along_axis(initiator_position, index, axis=1),
+        np.take_along_axis(receiver_position, index, axis=1),
+    )
     return np.where((winner == 0)[..., None], position, own_side)
 
 
@@ -578,8 +609,17 @@ def assess(
     own_utility = utility(distance, perceived[:, diagonal, diagonal][:, :, None])
     representative, last = representatives(position, tolerance)
     strength = coalitions("proportional", capability, own_utility)
-    option_probability = pce(pce_model, victory(victory_model, strength), strength,
-                             representative[:, None, :])[:, 0, :]
+    option_probability = pce(
+        pce_model, victory(victory_model, strength), strength, representative[:, None, :]
+    )[:, 0, :]
     actor_probability = np.take_along_axis(option_probability, last, axis=1)
-    return Assessment(distance, curvature, risk, perceived, own_utility, representative,
-                      option_probability, actor_probability)
+    return Assessment(
+        distance,
+        curvature,
+        risk,
+        perceived,
+        own_utility,
+        representative,
+        option_probability,
+        actor_probability,
+    )

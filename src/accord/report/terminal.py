@@ -30,8 +30,9 @@ def _nash_note(model: ModelForecast, names: dict[str, str], problem_actors: tupl
     trace = model.outcome.trace
     if model.name != "nash" or "feasible" not in trace or bool(trace["feasible"][0]):
         return ""
-    blocked = [names[a] for a, flag in zip(problem_actors, trace["blocked_by"][0], strict=True)
-               if flag]
+    blocked = [
+        names[a] for a, flag in zip(problem_actors, trace["blocked_by"][0], strict=True) if flag
+    ]
     return "no deal: nothing beats the walk-away point of " + ", ".join(blocked)
 
 
@@ -40,7 +41,7 @@ def forecast_table(forecast: Forecast) -> Table:
     scenario = forecast.scenario
     as_of = forecast.problem.as_of
     table = Table(
-        title=f"{scenario.title} — forecast as of {as_of.isoformat() if as_of else 'the latest update'}",
+        title=f"{scenario.title} — forecast as of {as_of or 'the latest update'}",
         show_lines=False,
         expand=False,
     )
@@ -79,19 +80,38 @@ def forecast_csv(forecast: Forecast) -> str:
     """One row per model and issue: value in the issue's unit, label and interval."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["scenario", "as_of", "model", "issue", "value", "unit", "label", "low",
-                     "high", "concedes_most"])
+    writer.writerow(
+        [
+            "scenario",
+            "as_of",
+            "model",
+            "issue",
+            "value",
+            "unit",
+            "label",
+            "low",
+            "high",
+            "concedes_most",
+        ]
+    )
     as_of = forecast.problem.as_of.isoformat() if forecast.problem.as_of else ""
     for model in forecast.models.values():
         for issue in forecast.scenario.issues:
             item = model.issues[issue.id]
-            writer.writerow([
-                forecast.scenario.id, as_of, model.name, issue.id, f"{item.value:.6g}",
-                issue.unit, item.label,
-                "" if item.low is None else f"{item.low:.6g}",
-                "" if item.high is None else f"{item.high:.6g}",
-                item.concedes_most or "",
-            ])
+            writer.writerow(
+                [
+                    forecast.scenario.id,
+                    as_of,
+                    model.name,
+                    issue.id,
+                    f"{item.value:.6g}",
+                    issue.unit,
+                    item.label,
+                    "" if item.low is None else f"{item.low:.6g}",
+                    "" if item.high is None else f"{item.high:.6g}",
+                    item.concedes_most or "",
+                ]
+            )
     return out.getvalue()
 
 
@@ -143,7 +163,8 @@ def trace_events(forecast: Forecast) -> Iterable[str]:
                     yield (
                         f"{model.name} · {issue.name} · round {event['round']}: "
                         f"{names.get(event['target'], event['target'])} accepts "
-                        f"{event['kind']} with {names.get(event['challenger'], event['challenger'])}"
+                        f"{event['kind']} with "
+                        f"{names.get(event['challenger'], event['challenger'])}"
                         f", {old:.4g} → {new:.4g}"
                     )
 

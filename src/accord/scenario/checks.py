@@ -184,22 +184,29 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
             path: Path = ("updates", index, "changes", key)
             parsed = parse_change_path(key, scenario)
             if isinstance(parsed, str):
-                yield ErrorDetail(f"bad change path {key!r}: {parsed}", path, key,
-                              hint="paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
-                              "ACTOR.walk_away.ISSUE, ACTOR.capability or issue.ISSUE.status_quo")
+                yield ErrorDetail(
+                    f"bad change path {key!r}: {parsed}",
+                    path,
+                    key,
+                    hint="paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
+                    "ACTOR.walk_away.ISSUE, ACTOR.capability or issue.ISSUE.status_quo",
+                )
                 continue
             _, field, issue_id = parsed
             if field == "capability":
                 if _negative(number):
-                    yield ErrorDetail("capability must not be negative", path, number.point,
-                                  hint="use 0 or more")
+                    yield ErrorDetail(
+                        "capability must not be negative", path, number.point, hint="use 0 or more"
+                    )
                 continue
             assert issue_id is not None
             issue = issues[issue_id]
             if field == "salience":
                 problem = _scale_problem(number, scale.min, scale.max, path, "salience")
             else:
-                problem = _scale_problem(number, issue.min, issue.max, path, field.replace("_", " "))
+                problem = _scale_problem(
+                    number, issue.min, issue.max, path, field.replace("_", " ")
+                )
             if problem:
                 yield problem
     if scenario.as_of and scenario.base_date and scenario.as_of < scenario.base_date:
@@ -236,13 +243,18 @@ def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
     for path, number in numbers(scenario):
         for source_id in number.source:
             if source_id not in known:
-                yield ErrorDetail(f"unknown source id {source_id!r}", (*path, "source"), source_id,
-                              hint=hint)
+                yield ErrorDetail(
+                    f"unknown source id {source_id!r}", (*path, "source"), source_id, hint=hint
+                )
     for index, update in enumerate(scenario.updates):
         for source_id in update.sources:
             if source_id not in known:
-                yield ErrorDetail(f"unknown source id {source_id!r}", ("updates", index, "sources"),
-                              source_id, hint=hint)
+                yield ErrorDetail(
+                    f"unknown source id {source_id!r}",
+                    ("updates", index, "sources"),
+                    source_id,
+                    hint=hint,
+                )
 
 
 def unsourced(scenario: Scenario) -> list[ErrorDetail]:

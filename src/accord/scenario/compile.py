@@ -137,7 +137,9 @@ class Problem:
         capability_array = np.broadcast_to(
             np.asarray(capability, dtype=np.float64), (batch, actors)
         )
-        salience_array = np.broadcast_to(np.asarray(salience, dtype=np.float64), (batch, actors, issues))
+        salience_array = np.broadcast_to(
+            np.asarray(salience, dtype=np.float64), (batch, actors, issues)
+        )
         walk = (
             np.full((batch, actors, issues), np.nan)
             if walk_away is None
@@ -212,7 +214,7 @@ def _change_actor(actor: Actor, field: str, issue_id: str | None, number: Number
     return actor.model_copy(update={attribute: values})
 
 
-def compile(  # noqa: A001 - the verb DESIGN.md names
+def compile(
     scenario: Scenario,
     *,
     date: dt.date | None = None,
@@ -238,8 +240,12 @@ def compile(  # noqa: A001 - the verb DESIGN.md names
     actors = current.actors
     batch = 1 if draws is None else int(draws)
     if batch < 1:
-        raise InputError.single(None, f"draws must be at least 1, got {batch}",
-                                path=("draws",), hint="use --draws 1 or more")
+        raise InputError.single(
+            None,
+            f"draws must be at least 1, got {batch}",
+            path=("draws",),
+            hint="use --draws 1 or more",
+        )
     generator = None if draws is None else np.random.default_rng(rng)
 
     def sample(grid: list[list[Number | None]]) -> FloatArray:

@@ -56,11 +56,13 @@ def _number(file: str, text: str, line: int, column: str, hint: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise InputError.single(file, f"{column} is not a number", path=(column,), value=text,
-                                line=line, hint=hint) from None
+        raise InputError.single(
+            file, f"{column} is not a number", path=(column,), value=text, line=line, hint=hint
+        ) from None
     if not math.isfinite(value):
-        raise InputError.single(file, f"{column} must be finite", path=(column,), value=text,
-                                line=line, hint=hint)
+        raise InputError.single(
+            file, f"{column} must be finite", path=(column,), value=text, line=line, hint=hint
+        )
     return value
 
 
@@ -70,8 +72,9 @@ def import_csv(
     """Import either CSV layout, recognised by its header."""
     rows = [row for row in _rows(text) if any(row)]
     if not rows:
-        raise InputError.single(name, "CSV file is empty",
-                                hint="see `accord convert --help` for the CSV layouts")
+        raise InputError.single(
+            name, "CSV file is empty", hint="see `accord convert --help` for the CSV layouts"
+        )
     header = [cell.lower() for cell in rows[0]]
     if header and header[0] == "actor" and "capability" in header:
         return import_actor_csv(text, name, scale_min=scale_min, scale_max=scale_max)
@@ -93,8 +96,12 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
     (_, meta), (_, header), *body = indexed
     hint = "KTAB line 1 is 'name,desc,nActors,nDims,'"
     if len(meta) < 4:
-        raise InputError.single(name, "first line needs name, description, actor and dimension "
-                                "counts", line=1, hint=hint)
+        raise InputError.single(
+            name,
+            "first line needs name, description, actor and dimension counts",
+            line=1,
+            hint=hint,
+        )
     n_actors = int(_number(name, meta[2], 1, "nActors", hint))
     n_dims = int(_number(name, meta[3], 1, "nDims", hint))
     if n_dims < 1 or n_actors < 1:
@@ -119,10 +126,8 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
         or f"Dimension {d + 1}"
         for d in range(n_dims)
     ]
-    issue_ids = _unique([_slug(text.lower(), f"dim{d + 1}") for d, text in
-                         enumerate(issue_names)])
-    actor_ids = _unique([_slug(row[0], f"actor{index + 1}") for index, (_, row) in
-                         enumerate(body)])
+    issue_ids = _unique([_slug(text.lower(), f"dim{d + 1}") for d, text in enumerate(issue_names)])
+    actor_ids = _unique([_slug(row[0], f"actor{index + 1}") for index, (_, row) in enumerate(body)])
     source = {
         "id": "ktab_file",
         "title": f"{PurePath(name).name}: {meta[0]}" + (f" ({meta[1]})" if meta[1] else ""),
@@ -132,23 +137,31 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
     for actor_id, (line, row) in zip(actor_ids, body, strict=True):
         cells = row[: 3 + 2 * n_dims]
         if len(cells) < 3 + 2 * n_dims:
-            raise InputError.single(name, f"row has {len(row)} cells, expected {3 + 2 * n_dims}",
-                                    line=line, hint="every actor needs power, then a position "
-                                    "and salience per dimension")
+            raise InputError.single(
+                name,
+                f"row has {len(row)} cells, expected {3 + 2 * n_dims}",
+                line=line,
+                hint="every actor needs power, then a position and salience per dimension",
+            )
         row_hint = "positions and saliences are numbers on 0-100"
         power = _number(name, cells[2], line, "Power", "power is a non-negative number")
-        values = [_number(name, cell, line, columns[3 + k], row_hint) for k, cell in
-                  enumerate(cells[3:])]
+        values = [
+            _number(name, cell, line, columns[3 + k], row_hint) for k, cell in enumerate(cells[3:])
+        ]
         actors.append(
             {
                 "id": actor_id,
                 "name": cells[1] or cells[0],
                 "kind": "person",
                 "capability": {"value": power, "source": ["ktab_file"]},
-                "positions": {issue_id: {"value": values[2 * d], "source": ["ktab_file"]}
-                              for d, issue_id in enumerate(issue_ids)},
-                "salience": {issue_id: {"value": values[2 * d + 1], "source": ["ktab_file"]}
-                             for d, issue_id in enumerate(issue_ids)},
+                "positions": {
+                    issue_id: {"value": values[2 * d], "source": ["ktab_file"]}
+                    for d, issue_id in enumerate(issue_ids)
+                },
+                "salience": {
+                    issue_id: {"value": values[2 * d + 1], "source": ["ktab_file"]}
+                    for d, issue_id in enumerate(issue_ids)
+                },
             }
         )
     data = {
@@ -179,8 +192,12 @@ def import_actor_csv(
     if position_field is None:
         missing.insert(2, "position")
     if missing:
-        raise InputError.single(name, f"missing column {missing[0]!r}", line=1,
-                                hint="the header is actor,capability,position,salience")
+        raise InputError.single(
+            name,
+            f"missing column {missing[0]!r}",
+            line=1,
+            hint="the header is actor,capability,position,salience",
+        )
     assert position_field is not None
     unit = position_field.removeprefix("position").strip("_ ") or ""
     records = []
@@ -205,7 +222,8 @@ def import_actor_csv(
     high = max(positions) if scale_max is None else scale_max
     if high <= low:
         raise InputError.single(
-            name, f"cannot infer a scale: positions span [{low:g}, {high:g}]",
+            name,
+            f"cannot infer a scale: positions span [{low:g}, {high:g}]",
             hint="pass --min and --max to set the issue's scale",
         )
     saliences = [record[3] for record in records]

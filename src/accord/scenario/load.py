@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from accord.errors import InputError, ErrorDetail
+from accord.errors import ErrorDetail, InputError
 from accord.scenario import checks
 from accord.scenario.schema import Scenario
 
@@ -31,8 +31,11 @@ Marks = dict[tuple[str | int, ...], tuple[int, int]]
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML without implicit timestamps: dates stay text for pydantic to check, so a bad
-    date is reported with its field path and line like any other bad value."""
+    """Safe YAML without implicit timestamps.
+
+    Dates stay text for pydantic to check, so a bad date is reported with its field path and
+    line like any other bad value.
+    """
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -72,8 +75,11 @@ def resolve(reference: str | os.PathLike[str]) -> Path:
             hint=f"give a path, or one of the built-in ids: {', '.join(builtin_ids())}",
         )
     if path.is_dir():
-        raise InputError.single(text, "is a folder, not a scenario file",
-                                hint="give the path of a .yaml, .json or .csv file")
+        raise InputError.single(
+            text,
+            "is a folder, not a scenario file",
+            hint="give the path of a .yaml, .json or .csv file",
+        )
     return path
 
 
@@ -130,8 +136,9 @@ def _read_text(path: Path, name: str) -> str:
         )
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
-        raise InputError.single(name, "is a binary file, not YAML, JSON or CSV",
-                                hint="give a text scenario file")
+        raise InputError.single(
+            name, "is a binary file, not YAML, JSON or CSV", hint="give a text scenario file"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -153,7 +160,9 @@ def parse(data: Any, name: str, marks: Marks | None = None) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
-        raise InputError(name, [_locate(detail, marks) for detail in _pydantic_details(error)]) from None
+        raise InputError(
+            name, [_locate(detail, marks) for detail in _pydantic_details(error)]
+        ) from None
     problems = checks.check(scenario)
     if problems:
         raise InputError(name, [_locate(problem, marks) for problem in problems])
@@ -202,8 +211,9 @@ def _locate(problem: ErrorDetail, marks: Marks) -> ErrorDetail:
     while path:
         if path in marks:
             line, column = marks[path]
-            return ErrorDetail(problem.message, problem.path, problem.value, problem.hint,
-                           line, column)
+            return ErrorDetail(
+                problem.message, problem.path, problem.value, problem.hint, line, column
+            )
         path = path[:-1]
     return problem
 
@@ -222,8 +232,9 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
             column=mark.column + 1 if mark else None,
         ) from None
     if node is None:
-        raise InputError.single(name, "file is empty", hint="a scenario needs id, title, "
-                                "issues and actors", line=1)
+        raise InputError.single(
+            name, "file is empty", hint="a scenario needs id, title, issues and actors", line=1
+        )
     try:
         data = _Loader(text).construct_document(node)
     except yaml.YAMLError as error:  # pragma: no cover - compose catches nearly everything
@@ -271,11 +282,15 @@ def dump(scenario: Scenario, path: str | os.PathLike[str], *, overwrite: bool = 
     """
     target = Path(path)
     if target.exists() and not overwrite:
-        raise InputError.single(str(target), "already exists",
-                                hint="choose another name, or pass --force to replace it")
+        raise InputError.single(
+            str(target), "already exists", hint="choose another name, or pass --force to replace it"
+        )
     if target.suffix.lower() not in (".yaml", ".yml", ".json"):
-        raise InputError.single(str(target), "output must be .yaml, .yml or .json",
-                                hint="name the output file e.g. scenario.yaml")
+        raise InputError.single(
+            str(target),
+            "output must be .yaml, .yml or .json",
+            hint="name the output file e.g. scenario.yaml",
+        )
     data = scenario.model_dump(mode="json", exclude_defaults=True)
     data = {"schema_version": scenario.schema_version, **data}
     if target.suffix.lower() == ".json":

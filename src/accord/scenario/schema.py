@@ -215,7 +215,7 @@ class Update(_Frozen):
 class Scenario(_Frozen):
     """A negotiation, ready to be checked, compiled and forecast."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[1] = 1
     id: Identifier
     title: str
     description: str = ""
