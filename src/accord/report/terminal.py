@@ -41,7 +41,8 @@ def forecast_table(forecast: Forecast) -> Table:
     scenario = forecast.scenario
     as_of = forecast.problem.as_of
     table = Table(
-        title=f"{scenario.title} — forecast as of {as_of or 'the latest update'}",
+        title=f"{scenario.title} — forecast"
+        + (f" as of {as_of}" if as_of else " (all updates)" if scenario.updates else ""),
         show_lines=False,
         expand=False,
     )

@@ -1,0 +1,55 @@
+"""The ``accord`` command line: thin calls into the library, rendered with rich.
+
+Results go to stdout (or ``--out``); errors to stderr. Exit status: 0 ok, 1 failure, 2 bad
+input (one or two lines naming the file, the field and the fix; never a traceback). Each
+command group lives in its own module and registers itself on :data:`app` when imported.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from accord import __version__
+from accord.cli import forecast, scenarios  # noqa: F401  - registers the commands
+from accord.cli.common import app, fail
+from accord.errors import InputError
+
+__all__ = ["app", "main"]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"accord {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show version.")
+    ] = False,
+) -> None:
+    """Model and forecast multi-party negotiations."""
+
+
+def main() -> None:
+    """Entry point of the ``accord`` console script."""
+    try:
+        app()
+    except InputError as error:
+        fail(error)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(130) from None
+    except Exception as error:
+        if os.environ.get("ACCORD_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"accord failed: {type(error).__name__}: {error}\n"
+            "Set ACCORD_DEBUG=1 to see the traceback.\n"
+        )
+        raise SystemExit(1) from None
