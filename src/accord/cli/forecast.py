@@ -27,7 +27,13 @@ from accord.cli.common import (
     write_output,
 )
 from accord.errors import InputError
-from accord.report.terminal import forecast_csv, forecast_table, trace_events, trace_tables
+from accord.report.terminal import (
+    forecast_csv,
+    forecast_table,
+    no_deal_notes,
+    trace_events,
+    trace_tables,
+)
 from accord.scenario.load import DEFAULT_SCENARIO, load
 
 ModelOption = Annotated[
@@ -62,6 +68,8 @@ def forecast(
             if out is not None:
                 screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
             screen.print(forecast_table(result))
+            for note in no_deal_notes(result):
+                screen.print(note)
             if trace:
                 for table in trace_tables(result):
                     screen.print(table)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from rich.table import Table
 
-from accord.analysis.forecast import Forecast, ModelForecast, scaled_trace_keys
+from accord.analysis.forecast import Forecast, scaled_trace_keys
 from accord.scenario.schema import Issue
 
 
@@ -26,51 +26,73 @@ def _actor_names(forecast: Forecast) -> dict[str, str]:
     return {actor.id: actor.name for actor in forecast.scenario.actors}
 
 
-def _nash_note(model: ModelForecast, names: dict[str, str], problem_actors: tuple[str, ...]) -> str:
-    trace = model.outcome.trace
-    if model.name != "nash" or "feasible" not in trace or bool(trace["feasible"][0]):
-        return ""
-    blocked = [
-        names[a] for a, flag in zip(problem_actors, trace["blocked_by"][0], strict=True) if flag
-    ]
-    return "no deal: nothing beats the walk-away point of " + ", ".join(blocked)
+def no_deal_notes(forecast: Forecast) -> list[str]:
+    """One line per model whose forecast is "no deal", naming the parties left short.
+
+    For Nash: no outcome beats every party's disagreement point.
+    """
+    names = _actor_names(forecast)
+    notes = []
+    for model in forecast.models.values():
+        trace = model.outcome.trace
+        if "feasible" not in trace or bool(np.asarray(trace["feasible"])[0]):
+            continue
+        short = np.asarray(trace["blocked_by"])[0]
+        blocked = [
+            names[a] for a, flag in zip(forecast.problem.actor_ids, short, strict=True) if flag
+        ]
+        notes.append(
+            f"{model.name}: no deal — no outcome beats the walk-away points of "
+            f"{' and '.join(blocked)}; its values (marked ✗) are the closest it gets."
+        )
+    return notes
+
+
+def _range(low: float, high: float, issue: Issue) -> str:
+    low_text, high_text = (
+        format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)
+    )
+    return f"{low_text}–{high_text}"
 
 
 def forecast_table(forecast: Forecast) -> Table:
     """Per issue and model: the forecast, its nearest anchor, the actors' range, who concedes."""
     scenario = forecast.scenario
     as_of = forecast.problem.as_of
-    table = Table(
-        title=f"{scenario.title} — forecast"
-        + (f" as of {as_of}" if as_of else " (all updates)" if scenario.updates else ""),
-        show_lines=False,
-        expand=False,
-    )
-    table.add_column("Issue", style="bold", overflow="fold", max_width=24)
+    title = f"{scenario.title} — forecast"
+    if as_of:
+        title += f" as of {as_of}"
+    elif scenario.updates:
+        title += " (all updates)"
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("Issue", style="bold", overflow="fold", max_width=22)
     table.add_column("Model")
     table.add_column("Forecast", justify="right", no_wrap=True)
-    table.add_column("Nearest anchor", overflow="fold", max_width=44)
+    table.add_column("Nearest anchor", overflow="fold", min_width=30, max_width=52)
     table.add_column("Actors' range", no_wrap=True)
-    table.add_column("Concedes most", overflow="fold", max_width=22)
+    table.add_column("Concedes most", overflow="fold", max_width=20)
     names = _actor_names(forecast)
+    infeasible = {
+        name
+        for name, model in forecast.models.items()
+        if "feasible" in model.outcome.trace
+        and not bool(np.asarray(model.outcome.trace["feasible"])[0])
+    }
     for issue in scenario.issues:
         low, high = forecast.position_range(issue.id)
-        span = f"{format_value(low, issue)} – {format_value(high, issue)}"
         for row, model in enumerate(forecast.models.values()):
             item = model.issues[issue.id]
             value = format_value(item.value, issue)
             if item.low is not None and item.high is not None:
-                value += f" [{format_value(item.low, issue)}, {format_value(item.high, issue)}]"
-            label = item.label
-            note = _nash_note(model, names, forecast.problem.actor_ids)
-            if note:
-                label = f"{note} (best try: {label})" if label else note
+                value += f" [{_range(item.low, item.high, issue)}]"
+            if model.name in infeasible:
+                value = "✗ " + value
             table.add_row(
                 issue.name if row == 0 else "",
                 model.name,
                 value,
-                label,
-                span if row == 0 else "",
+                item.label,
+                _range(low, high, issue) if row == 0 else "",
                 names.get(item.concedes_most or "", "—"),
                 end_section=row == len(forecast.models) - 1,
             )
