@@ -44,7 +44,7 @@ from accord.models.smp_kernels import (
 )
 from accord.scenario.compile import FloatArray, Problem, RNGLike
 
-_ELEMENT_BUDGET = 1 << 22  # elements of one [B, N, N, N] temporary per chunk of draws
+_ELEMENT_BUDGET = 1 << 20  # elements of one [B, N, N, N] temporary per chunk of draws
 _MOVE_FLOOR = 1e-4  # smpc's minSigDelta: guards the first step's movement against 0/0
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -109,6 +109,13 @@ class SMPModel:
 
     ``settlement`` is the probability-weighted mean of the final state's unique positions;
     ``diagnostics["steps"]`` ``[B]`` counts the steps each draw ran.
+
+    Where smpc is undefined or decided by floating-point noise, the port is deterministic
+    instead: risk attitudes are neutral when every position is equally likely (smpc divides by
+    zero); zero capabilities are allowed (smpc refuses them); coalition strengths that differ
+    by round-off only (< 1e-12 of all votes) are made equal, and targets or bargains within
+    1e-10 (relative) of the best count as tied, so that symmetric actors tie exactly and
+    smpc's queue order decides. None of this changes KTAB's reference cases.
     """
 
     name: ClassVar[str] = "smp"
@@ -117,15 +124,21 @@ class SMPModel:
         "Wise, B., Lester, S. et al. (2015-2019), KTAB: Kinetic Theory of Agent Bargaining, "
         "KAPSARC, github.com/KAPSARC/KTAB"
     )
-    # Capability enters only through votes and coalition ratios, so scaling it changes
-    # nothing. Ties (equal-valued targets or bargains) go to the lower actor index, as in
-    # smpc, so reordering actors can change a run; and an actor with zero capability still
-    # moves and still weighs in through its salience-weighted challenge estimates of others.
+    # Honest traits. KTAB adds absolute floors to coalition strengths (1e-8 in elections,
+    # 1e-10 in challenges) that do not scale with capability, so with small capabilities, or
+    # near convergence where utility differences are tiny, scaling every capability changes
+    # elections (KTAB's reference cases are unchanged to 1e-7 for factors 0.01-100, not for
+    # 1e-4). Bargains are rounded to four decimals, so positions, and so the settlement, can
+    # step up to 5e-5 outside the range of the initial positions. Ties and KTAB's greedy
+    # grouping of positions within 1e-3 follow actor order, so reordering actors can shift
+    # the result by up to ~1e-3. A zero-capability actor still moves, is a candidate in every
+    # election and can be targeted, so it is not inert.
     traits: ClassVar[ModelTraits] = ModelTraits(
         multi_issue=True,
+        stays_in_range=False,
+        capability_scale_invariant=False,
         order_invariant=False,
         zero_capability_inert=False,
-        affine_equivariant=False,
     )
 
     victory_model: VictoryModel = "linear"
@@ -182,6 +195,14 @@ class SMPModel:
                 path=("model", "smp", "max_steps"),
                 value=(self.max_steps, self.min_steps),
                 hint="smpc uses max_steps=100, min_steps=2",
+            )
+        if self.chunk_size is not None and self.chunk_size < 1:
+            raise InputError.single(
+                None,
+                "chunk_size must be at least 1",
+                path=("model", "smp", "chunk_size"),
+                value=self.chunk_size,
+                hint="leave it unset (None) to size chunks automatically",
             )
 
     def _assess(

@@ -52,6 +52,8 @@ COALITION_FLOOR = 1e-8  # KTAB Model::coalitions: minimum strength of any coalit
 CHALLENGE_FLOOR = 1e-10  # KTAB SMPState::probEduChlg: minimum strength of the principals
 MIN_GAIN = 1e-5  # KTAB SMPState::bestChallenge: smallest expected gain worth a challenge
 BARGAIN_WEIGHT_FLOOR = 1e-6  # KTAB SMPActor::interpBrgnSnPm: avoids 0/0, favours the initiator
+TIE = 1e-10  # relative gap below which two targets or two bargains count as tied (see below)
+ROUND_OFF = 1e-12  # vote differences below this share of all votes are round-off (see below)
 
 
 def utility(distance: FloatArray, risk: FloatArray) -> FloatArray:
@@ -74,7 +76,8 @@ def distances(origin: FloatArray, salience: FloatArray, points: FloatArray) -> F
     squares = (weighted * weighted).sum(axis=-1)
     norm = (salience * salience).sum(axis=-1)[:, :, None]
     ratio = np.divide(squares, norm, out=np.zeros_like(squares), where=norm > 0)
-    return np.sqrt(ratio)
+    result: FloatArray = np.sqrt(ratio)
+    return result
 
 
 def vote(rule: VotingRule, weight: FloatArray, gain: FloatArray) -> FloatArray:
@@ -95,22 +98,37 @@ def vote(rule: VotingRule, weight: FloatArray, gain: FloatArray) -> FloatArray:
     raise ValueError(f"unknown voting rule {rule!r}")
 
 
-def coalitions(rule: VotingRule, weight: FloatArray, util: FloatArray) -> FloatArray:
+def coalitions(
+    rule: VotingRule, weight: FloatArray, util: FloatArray, block_elements: int = 1 << 20
+) -> FloatArray:
     """Coalition strengths ``C[b, m, m']`` for option m against m' (KTAB ``Model::coalitions``).
 
     ``weight`` is ``[B, A]`` and ``util`` ``[B, A, M]`` (utility to actor a of option m).
-    C_mm' = 1e-8 + Σ_a max(v_a(m:m'), 0) with v_a(m:m') = vote(w_a, u_am − u_am').
+    C_mm' = 1e-8 + Σ_a max(v_a(m:m'), 0) with v_a(m:m') = vote(w_a, u_am − u_am'). Where
+    C_mm' and C_m'm differ by less than ``ROUND_OFF`` × Σ_a w_a, the difference is round-off
+    (options equal in exact arithmetic, as symmetric actors produce) and both get their mean,
+    so that such options tie exactly instead of being ranked by noise against the 1e-8 floor.
     """
+    batch, voters, options = util.shape
+    rows = max(1, min(options, block_elements // max(1, batch * options * voters)))
     if rule == "proportional":
         scaled = np.swapaxes(weight[:, :, None] * util, 1, 2)  # [B, M, A]
-        votes = scaled[:, :, None, :] - scaled[:, None, :, :]
     else:
         transposed = np.swapaxes(util, 1, 2)
-        votes = vote(
-            rule, weight[:, None, None, :], transposed[:, :, None, :] - transposed[:, None, :, :]
-        )
-    np.maximum(votes, 0.0, out=votes)
-    return votes.sum(axis=-1) + COALITION_FLOOR
+    support = np.empty((batch, options, options))
+    for start in range(0, options, rows):  # blocks of options bound the [B, m, M, A] temporary
+        stop = min(options, start + rows)
+        if rule == "proportional":
+            votes = scaled[:, start:stop, None, :] - scaled[:, None, :, :]
+        else:
+            gain = transposed[:, start:stop, None, :] - transposed[:, None, :, :]
+            votes = vote(rule, weight[:, None, None, :], gain)
+        np.maximum(votes, 0.0, out=votes)
+        support[:, start:stop] = votes.sum(axis=-1)
+    other = np.swapaxes(support, 1, 2)
+    noise = ROUND_OFF * np.abs(weight).sum(axis=-1)[:, None, None]
+    even = np.abs(support - other) <= noise
+    return np.where(even, (support + other) / 2, support) + COALITION_FLOOR
 
 
 def victory(model: VictoryModel, strength: FloatArray) -> FloatArray:
@@ -137,15 +155,26 @@ def victory(model: VictoryModel, strength: FloatArray) -> FloatArray:
     else:
         power = {"linear": 1, "square": 2, "quartic": 4, "octic": 8}[model]
         first, second = strength**power, other**power
-    probability = first / (first + second)
+    probability: FloatArray = first / (first + second)
     diagonal = np.arange(strength.shape[-1])
     probability[..., diagonal, diagonal] = 0.5
     return probability
 
 
+def _combine(weights: FloatArray, matrix: FloatArray) -> FloatArray:
+    """Σ_q w[b, k, q] X[b, q, m], by einsum rather than BLAS.
+
+    Single-threaded and bitwise reproducible, and free of BLAS thread wake-ups, which cost more
+    than the product itself on these small matrices.
+    """
+    result: FloatArray = np.einsum("bkq,bqm->bkm", weights, matrix)
+    return result
+
+
 def _masked_normalise(weights: FloatArray, mask: BoolArray) -> FloatArray:
-    weights = np.where(mask, weights, 0.0)
-    return weights / weights.sum(axis=-1, keepdims=True)
+    kept: FloatArray = np.where(mask, weights, 0.0)
+    normalised: FloatArray = kept / kept.sum(axis=-1, keepdims=True)
+    return normalised
 
 
 def pce(
@@ -166,33 +195,33 @@ def pce(
     flags = mask.astype(np.float64)
     if model == "conditional":
         log_probability = np.log(np.maximum(probability, 1e-300))
-        score = np.matmul(flags, np.swapaxes(log_probability, -1, -2))
+        score = _combine(flags, np.swapaxes(log_probability, -1, -2))
         score = np.where(mask, score, -np.inf)
         score -= score.max(axis=-1, keepdims=True)
         return _masked_normalise(np.exp(score), mask)
     count = flags.sum(axis=-1, keepdims=True)
-    current = flags / count
+    current: FloatArray = flags / count
     transposed = np.swapaxes(probability, -1, -2)
     if model == "markov_uniform":
         tolerance = 1e-6
-        row_mass = np.matmul(flags, transposed)  # Σ_{j in subset} P_ij
+        row_mass = _combine(flags, transposed)  # Σ_{j in subset} P_ij
     elif model == "markov_incentive":
         tolerance = 1e-8
         incentive = strength * probability
         diagonal = np.arange(strength.shape[-1])
         incentive[..., diagonal, diagonal] += 1e-10
-        column_total = np.matmul(flags, incentive)  # Σ_{k in subset} n_kj
+        column_total = _combine(flags, incentive)  # Σ_{k in subset} n_kj
         own = np.swapaxes(probability * np.swapaxes(incentive, -1, -2), -1, -2)
         cross = np.swapaxes(probability * incentive, -1, -2)
     else:
         raise ValueError(f"unknown PCE model {model!r}")
-    active = np.ones(mask.shape[:-1] + (1,), dtype=bool)
+    active = np.ones((*mask.shape[:-1], 1), dtype=bool)
     for _ in range(1000):
         if model == "markov_uniform":
-            update = (current * row_mass + np.matmul(current, transposed)) / count
+            update = (current * row_mass + _combine(current, transposed)) / count
         else:
             scaled = np.divide(current, column_total, out=np.zeros_like(current), where=mask)
-            update = scaled * np.matmul(flags, own) + np.matmul(scaled * flags, cross)
+            update = scaled * _combine(flags, own) + _combine(scaled * flags, cross)
         update = np.where(mask, update, 0.0)
         change = np.abs(update - current).max(axis=-1, keepdims=True)
         current = np.where(active, (current + update) / 2.0, current)
@@ -206,8 +235,10 @@ def big_r(probability: FloatArray, rule: BigRRange) -> FloatArray:
     """Risk attitudes from the risk-neutral election (KTAB ``bigRfromProb``), ``[B, A]``.
 
     Mid (smpc's default) maps the least likely actor to −1/2 and the most likely to +1:
-    R_i = (3 p_i − (p_max + 2 p_min)) / (2 (p_max − p_min)). Where every p is equal (all
-    positions identical) KTAB divides by zero; we return risk neutrality (0).
+    R_i = (3 p_i − (p_max + 2 p_min)) / (2 (p_max − p_min)). Where every p is equal (e.g. all
+    positions identical) KTAB divides by zero, and where they differ by round-off only it
+    blows that noise up to the full range; below a spread of ``ROUND_OFF`` we return risk
+    neutrality (0).
     """
     high = probability.max(axis=-1, keepdims=True)
     low = probability.min(axis=-1, keepdims=True)
@@ -220,7 +251,10 @@ def big_r(probability: FloatArray, rule: BigRRange) -> FloatArray:
         numerator, denominator = 2 * probability - (high + low), spread
     else:
         raise ValueError(f"unknown big-R range {rule!r}")
-    return np.divide(numerator, denominator, out=np.zeros_like(probability), where=denominator > 0)
+    risk: FloatArray = np.divide(
+        numerator, denominator, out=np.zeros_like(probability), where=spread > ROUND_OFF
+    )
+    return risk
 
 
 def perceived_risk(risk: FloatArray, rule: BigRAdjust) -> FloatArray:
@@ -270,8 +304,8 @@ def challenges(
     Returns
     -------
     gain, probability
-        ``[B, I, J]``: the expected gain Δ to i of challenging j, seen by i (−inf on the
-        diagonal), and i's estimate of P(i defeats j). Principals i and j contribute
+        ``[B, I, J]``: the expected gain Δ to i of challenging j, seen by i, and i's
+        estimate of P(i defeats j) (−inf and 1/2 on the diagonal). Principals i and j contribute
         S c (u_ii − u_ij) and S c (u_ji − u_jj); each third party n joins the side it
         prefers in the little (i:j) contest, votes S_n c_n (A − B) with KTAB's semi-committed
         utilities A, B, and P = C_i / (C_i + C_j) over all contributions.
@@ -300,7 +334,6 @@ def _challenge_block(
     start: int,
     stop: int,
 ) -> tuple[FloatArray, FloatArray]:
-    count = weight.shape[1]
     local = np.arange(stop - start)
     challenger = np.arange(start, stop)
     risk = perceived[:, start:stop, :]  # R^i_n for h = i, [B, I, N]
@@ -346,6 +379,7 @@ def _challenge_block(
         - (1.0 + utility_ij)
     )
     gain[:, local, challenger] = -np.inf
+    probability[:, local, challenger] = 0.5
     return gain, probability
 
 
@@ -410,10 +444,14 @@ def _third_parties(
 
 
 def choose_targets(gain: FloatArray) -> tuple[IntArray, BoolArray]:
-    """Each actor's most advantageous target (first on ties) and whether it is worth it."""
-    target = np.argmax(gain, axis=-1)
-    best = np.take_along_axis(gain, target[..., None], axis=-1)[..., 0]
-    return target, best > MIN_GAIN
+    """Each actor's most advantageous target and whether it is worth it (KTAB ``bestChallenge``).
+
+    Ties go to the first target, as in KTAB's scan; gains within ``TIE`` (relative) of the best
+    count as ties, so that round-off cannot decide between symmetric targets.
+    """
+    best = gain.max(axis=-1, keepdims=True)
+    target = np.argmax(gain >= best - TIE * np.abs(best), axis=-1)
+    return target, best[..., 0] > MIN_GAIN
 
 
 def round4(value: FloatArray) -> FloatArray:
@@ -483,8 +521,9 @@ def resolve(
     Actor k's options are its status quo and every bargain it is party to. Actor a values the
     state after bargain (i → j) at (1/N)[u_a(b_i) + u_a(b_j) + Σ_{n ∉ {i,j}} U^a_an] and the
     status quo at (1/N) Σ_n U^a_an; everyone votes with capability c_a; the most probable
-    option wins (first in KTAB's queue order on ties) and k takes its side of it. All actors
-    resolve against the same old state.
+    option wins (first in KTAB's queue order on ties, which symmetric actors produce; options
+    within ``TIE`` of the best count as tied, so round-off cannot decide) and k takes its side
+    of it. All actors resolve against the same old state.
     """
     batch, count, _ = position.shape
     own_risk = risk[:, :, None]
@@ -509,7 +548,8 @@ def resolve(
     order = np.concatenate(
         [actors[:, None] - 0.5, np.broadcast_to(actors.astype(np.float64), (count, count))], axis=-1
     )
-    winner = np.argmin(np.where(options & (chance == best), order, np.inf), axis=-1)
+    tied = options & (chance >= best * (1.0 - TIE))
+    winner = np.argmin(np.where(tied, order, np.inf), axis=-1)
     bargain = np.maximum(winner - 1, 0)
     index = bargain[..., None]
     own_side = np.where(
