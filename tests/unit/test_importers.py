@@ -16,6 +16,8 @@ def test_ktab_csv_as_shipped(shared_data: Path) -> None:
     assert len(scenario.actors) == 13
     xj = scenario.actor("XJ")
     assert xj.name == "Xi Jinping"
+    generic = load(shared_data / "ktab" / "dummyData_3Dim.csv").actors[0]
+    assert (generic.name, generic.note) == ("SActor-00", "Random Spatial Actor")
     assert xj.capability.point == 100.0
     assert xj.positions["competitive"].point == 20
     assert xj.salience["competitive"].point == 48.0

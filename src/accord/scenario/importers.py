@@ -133,6 +133,10 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
         "title": f"{PurePath(name).name}: {meta[0]}" + (f" ({meta[1]})" if meta[1] else ""),
         "publisher": "KAPSARC KTAB example data (MIT licence)",
     }
+    # KTAB's second column is a person's name in some files and a generic label in others:
+    # use it as the display name only when it tells actors apart.
+    descriptions = [row[1] if len(row) > 1 else "" for _, row in body]
+    descriptive = all(descriptions) and len(set(descriptions)) == len(descriptions)
     actors: list[dict[str, Any]] = []
     for actor_id, (line, row) in zip(actor_ids, body, strict=True):
         cells = row[: 3 + 2 * n_dims]
@@ -151,8 +155,9 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
         actors.append(
             {
                 "id": actor_id,
-                "name": cells[1] or cells[0],
+                "name": cells[1] if descriptive else cells[0],
                 "kind": "person",
+                **({"note": cells[1]} if cells[1] and not descriptive else {}),
                 "capability": {"value": power, "source": ["ktab_file"]},
                 "positions": {
                     issue_id: {"value": values[2 * d], "source": ["ktab_file"]}
@@ -172,7 +177,14 @@ def import_ktab_csv(text: str, name: str) -> Scenario:
         "salience_scale": {"min": 0, "max": 100},
         "sources": [source],
         "issues": [
-            {"id": issue_id, "name": issue_name, "unit": "KTAB scale 0-100", "min": 0, "max": 100}
+            {
+                "id": issue_id,
+                "name": issue_name,
+                "unit": "",
+                "min": 0,
+                "max": 100,
+                "note": "KTAB scale 0-100",
+            }
             for issue_id, issue_name in zip(issue_ids, issue_names, strict=True)
         ],
         "actors": actors,
