@@ -99,26 +99,37 @@ def _objective(
 
 
 def _maximise(
-    players: _Players, threshold: FloatArray, start: FloatArray, loss: str, iterations: int
+    players: _Players,
+    threshold: FloatArray,
+    start: FloatArray,
+    loss: str,
+    iterations: int,
+    epsilons: tuple[float, ...] = _EPSILONS,
 ) -> tuple[FloatArray, FloatArray]:
     """Damped Newton ascent with continuation in ε (and in the linear-loss smoothing)."""
     x = start.copy()
     issues = x.shape[-1]
     ridge = 1e-12 * np.eye(issues)
-    for eps in _EPSILONS:
+    for eps in epsilons:
         smooth = max(eps, 1e-6)
+        rows = np.arange(x.shape[0])
         for _ in range(iterations):
-            objective, gradient, hessian, _ = _objective(players, x, threshold, eps, loss, smooth)
+            if rows.size == 0:
+                break
+            part = _take(players, rows)
+            bound = threshold[rows]
+            point = x[rows]
+            objective, gradient, hessian, _ = _objective(part, point, bound, eps, loss, smooth)
             newton = np.linalg.solve(hessian - ridge, -gradient[..., None])[..., 0]
             # Where the Hessian is not negative definite enough, fall back to the gradient.
             ascent = (newton * gradient).sum(axis=-1)
             step: FloatArray = np.where((ascent > 0)[:, None], newton, gradient)
             slope: FloatArray = (step * gradient).sum(axis=-1)
-            scale = _line_search(players, x, step, threshold, objective, slope, eps, loss, smooth)
+            scale = _line_search(part, point, step, bound, objective, slope, eps, loss, smooth)
             move = scale[:, None] * step
-            x = x + move
-            if np.max(np.abs(move), initial=0.0) < 1e-11:
-                break
+            x[rows] = point + move
+            # A row is done when its step is negligible or no step improves it.
+            rows = rows[np.abs(move).max(axis=-1) >= 1e-11]
     surplus = _objective(players, x, threshold, _EPSILONS[-1], loss, 1e-6)[3]
     return x, surplus
 
@@ -227,20 +238,17 @@ class NashModel:
         players = _Players(ideal, salience, weight, reference, worst)
         start = weighted_mean(weight[:, :, None] * salience, ideal)
 
-        def solve(point: FloatArray) -> tuple[FloatArray, FloatArray]:
-            threshold = _utility(players, point, self.loss, 1e-6)
-            return _maximise(players, threshold, start, self.loss, self.iterations)
-
-        settlement, surplus = solve(reference)
+        threshold = _utility(players, reference, self.loss, 1e-6)
+        settlement, surplus = _maximise(players, threshold, start, self.loss, self.iterations)
         short = (surplus <= 0) & active
         feasible = ~short.any(axis=-1)
         shift = np.zeros((problem.draws, problem.n_actors, problem.n_issues))
-        for k, actor in enumerate(index):
-            if np.allclose(reference[:, k], worst[:, k]):
-                continue
-            relaxed = reference.copy()
-            relaxed[:, k] = worst[:, k]
-            shift[:, actor] = settlement - solve(relaxed)[0]
+        relax = [k for k in range(index.size) if not np.allclose(reference[:, k], worst[:, k])]
+        if relax:
+            relaxed = self._relaxed(players, relax, settlement)
+            relaxed_settlement = relaxed.reshape(len(relax), problem.draws, -1)
+            for block, k in enumerate(relax):
+                shift[:, index[k]] = settlement - relaxed_settlement[block]
         binding = np.abs(shift).max(axis=-1) > _BINDING_TOLERANCE
         full_surplus = np.full((problem.draws, problem.n_actors), np.nan)
         full_surplus[:, index] = surplus
@@ -261,6 +269,28 @@ class NashModel:
             "players": [problem.actor_ids[i] for i in index],
         }
         return Outcome(self.name, np.clip(settlement, 0.0, 1.0), trace, diagnostics)
+
+    def _relaxed(self, players: _Players, relax: list[int], settlement: FloatArray) -> FloatArray:
+        """Settlements with each listed player's disagreement point relaxed to its worst case.
+
+        All variants are stacked on the draw axis and solved at once, warm-started from the
+        settlement: relaxing a player only raises its surplus, so that point stays feasible.
+        """
+        count = len(relax)
+        stacked = _Players(
+            *(
+                np.concatenate([getattr(players, name)] * count)
+                for name in ("ideal", "salience", "weight", "reference", "worst")
+            )
+        )
+        reference = stacked.reference.copy()
+        draws = settlement.shape[0]
+        for block, k in enumerate(relax):
+            rows = slice(block * draws, (block + 1) * draws)
+            reference[rows, k] = stacked.worst[rows, k]
+        threshold = _utility(stacked, reference, self.loss, 1e-6)
+        start = np.concatenate([settlement] * count)
+        return _maximise(stacked, threshold, start, self.loss, self.iterations, _EPSILONS[4:])[0]
 
     @staticmethod
     def _players(problem: Problem) -> BoolArray:
