@@ -8,7 +8,7 @@ fall inside their scale, and updates name fields that exist.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from accord.errors import ErrorDetail
 from accord.scenario.schema import Number, Scenario
@@ -26,6 +26,10 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _issues(scenario)
     problems += _actors(scenario)
     problems += _updates(scenario)
+    problems += _war(scenario)
+    problems += _guarantees(scenario)
+    problems += _ratification(scenario)
+    problems += _talks(scenario)
     problems += _source_references(scenario)
     return problems
 
@@ -233,6 +237,362 @@ def numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
     for index, update in enumerate(scenario.updates):
         for key, number in update.changes.items():
             yield ("updates", index, "changes", key), number
+    yield from _dynamics_numbers(scenario)
+
+
+def _dynamics_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
+    """Every number of the optional war, guarantees, ratification and talks blocks."""
+    war = scenario.war
+    if war is not None:
+        for index, region in enumerate(war.control):
+            yield ("war", "control", index, "area_km2"), region.area_km2
+            yield ("war", "control", index, "held"), region.held
+        for index, theatre in enumerate(war.theatres):
+            yield ("war", "theatres", index, "advance_share"), theatre.advance_share
+        for index, regime in enumerate(war.regimes):
+            yield ("war", "regimes", index, "advance"), regime.advance
+            for actor_id, factor in regime.cost_factor.items():
+                yield ("war", "regimes", index, "cost_factor", actor_id), factor
+        for index, side in enumerate(war.sides):
+            for name in ("cost", "belief", "casualties", "spending"):
+                number = getattr(side, name)
+                if number is not None:
+                    yield ("war", "sides", index, name), number
+        for name in ("discount_rate", "horizon", "learning"):
+            number = getattr(war, name)
+            if number is not None:
+                yield ("war", name), number
+    guarantees = scenario.guarantees
+    if guarantees is not None:
+        for name in (
+            "horizon",
+            "baseline",
+            "shape",
+            "strength_hazard_ratio",
+            "shortfall_hazard_ratio",
+        ):
+            number = getattr(guarantees, name)
+            if number is not None:
+                yield ("guarantees", name), number
+        for index, term in enumerate(guarantees.terms):
+            yield ("guarantees", "terms", index, "hazard_ratio"), term.hazard_ratio
+    ratification = scenario.ratification
+    if ratification is not None:
+        referendum = ratification.referendum
+        if referendum is not None:
+            base: Path = ("ratification", "referendum")
+            for name in ("turnout", "ceasefire_months", "undecided", "campaign_error"):
+                number = getattr(referendum, name)
+                if number is not None:
+                    yield (*base, name), number
+            for index, poll in enumerate(referendum.polls):
+                for name in ("accept", "reject"):
+                    number = getattr(poll, name)
+                    if number is not None:
+                        yield (*base, "polls", index, name), number
+                for issue_id, number in poll.terms.items():
+                    yield (*base, "polls", index, "terms", issue_id), number
+        for index, veto in enumerate(ratification.vetoes):
+            for name in ("min", "max", "approval"):
+                number = getattr(veto, name)
+                if number is not None:
+                    yield ("ratification", "vetoes", index, name), number
+    if scenario.talks is not None and scenario.talks.pull is not None:
+        yield ("talks", "pull"), scenario.talks.pull
+
+
+def _below(number: Number, low: float, *, strict: bool = False) -> float | None:
+    """The first of value/low/mode/high below ``low`` (or at it, when ``strict``), or None."""
+    for candidate in (number.value, number.low, number.mode, number.high):
+        if candidate is not None and (candidate < low or (strict and candidate == low)):
+            return candidate
+    return None
+
+
+def _at_least(
+    number: Number | None, low: float, path: Path, what: str, strict: bool = False
+) -> ErrorDetail | None:
+    """An error if ``number`` goes below ``low`` (or reaches it, when ``strict``)."""
+    if number is None:
+        return None
+    bad = _below(number, low, strict=strict)
+    if bad is None:
+        return None
+    relation = "greater than" if strict else "at least"
+    return ErrorDetail(
+        f"{what} must be {relation} {low:g}", path, bad, hint=f"use a number {relation} {low:g}"
+    )
+
+
+def _within(
+    number: Number | None, low: float, high: float, path: Path, what: str
+) -> ErrorDetail | None:
+    if number is None:
+        return None
+    return _scale_problem(number, low, high, path, what)
+
+
+def _unknown(value: str, known: Collection[str], path: Path, what: str) -> ErrorDetail | None:
+    if value in known:
+        return None
+    return ErrorDetail(
+        f"unknown {what} id {value!r}",
+        path,
+        value,
+        hint=f"use one of: {', '.join(sorted(known))}" if known else f"define the {what} first",
+    )
+
+
+def _repeated(ids: list[str], path: tuple[str, ...], what: str) -> Iterator[ErrorDetail]:
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            yield ErrorDetail(
+                f"duplicate {what} id {item_id!r}",
+                (*path, index, "id"),
+                item_id,
+                hint="give every entry its own id",
+            )
+        seen.add(item_id)
+
+
+def _present(*problems: ErrorDetail | None) -> Iterator[ErrorDetail]:
+    yield from (problem for problem in problems if problem is not None)
+
+
+def _war(scenario: Scenario) -> Iterator[ErrorDetail]:
+    war = scenario.war
+    if war is None:
+        return
+    actors = {actor.id for actor in scenario.actors}
+    issues = {issue.id for issue in scenario.issues}
+    base: Path = ("war",)
+    yield from _present(
+        _unknown(war.advancing, actors, (*base, "advancing"), "actor"),
+        _unknown(war.defending, actors, (*base, "defending"), "actor"),
+    )
+    if war.advancing == war.defending:
+        yield ErrorDetail(
+            "the advancing and defending sides are the same actor",
+            (*base, "defending"),
+            war.defending,
+            hint="name the two sides of the war",
+        )
+    belligerents = {war.advancing, war.defending}
+    side_ids = [side.actor for side in war.sides]
+    if set(side_ids) != belligerents:
+        yield ErrorDetail(
+            f"sides name {', '.join(side_ids)}, not the advancing and defending actors",
+            (*base, "sides"),
+            hint=f"give one entry for each of {war.advancing} and {war.defending}",
+        )
+    theatre_issues = [theatre.issue for theatre in war.theatres]
+    yield from _repeated([region.id for region in war.control], ("war", "control"), "region")
+    yield from _repeated(theatre_issues, ("war", "theatres"), "theatre")
+    yield from _repeated([regime.id for regime in war.regimes], ("war", "regimes"), "regime")
+    for index, region in enumerate(war.control):
+        path: Path = (*base, "control", index)
+        yield from _present(
+            _at_least(region.area_km2, 0, (*path, "area_km2"), "area", strict=True),
+            _within(region.held, 0, 100, (*path, "held"), "held share"),
+        )
+        if region.theatre is not None:
+            yield from _present(
+                _unknown(region.theatre, set(theatre_issues), (*path, "theatre"), "theatre")
+            )
+    for index, theatre in enumerate(war.theatres):
+        path = (*base, "theatres", index)
+        yield from _present(
+            _unknown(theatre.issue, issues, (*path, "issue"), "issue"),
+            _within(theatre.advance_share, 0, 1, (*path, "advance_share"), "advance share"),
+        )
+        contested = sum(
+            region.area_km2.point * (1 - region.held.point / 100)
+            for region in war.control
+            if region.theatre == theatre.issue
+        )
+        if contested <= 0:
+            yield ErrorDetail(
+                f"theatre {theatre.issue!r} has no contested area",
+                path,
+                hint="assign at least one region not wholly held (theatre: ISSUE in control)",
+            )
+    shares = sum(theatre.advance_share.point for theatre in war.theatres)
+    if shares > 1 + 1e-9:
+        yield ErrorDetail(
+            f"advance shares of the theatres add up to {shares:g}, more than 1",
+            (*base, "theatres"),
+            shares,
+            hint="they split the front-wide advance; the rest falls outside the theatres",
+        )
+    for index, regime in enumerate(war.regimes):
+        path = (*base, "regimes", index)
+        yield from _present(_at_least(regime.advance, 0, (*path, "advance"), "advance"))
+        for actor_id, factor in regime.cost_factor.items():
+            yield from _present(
+                _unknown(actor_id, belligerents, (*path, "cost_factor", actor_id), "side"),
+                _at_least(factor, 0, (*path, "cost_factor", actor_id), "cost factor"),
+            )
+    if war.default_regime is not None:
+        regimes = {regime.id for regime in war.regimes}
+        yield from _present(
+            _unknown(war.default_regime, regimes, (*base, "default_regime"), "regime")
+        )
+    for index, side in enumerate(war.sides):
+        path = (*base, "sides", index)
+        yield from _present(
+            _unknown(side.actor, actors, (*path, "actor"), "actor"),
+            _at_least(side.cost, 0, (*path, "cost"), "cost"),
+            _at_least(side.belief, 0, (*path, "belief"), "belief", strict=True),
+            _at_least(side.casualties, 0, (*path, "casualties"), "casualties"),
+            _at_least(side.spending, 0, (*path, "spending"), "spending"),
+        )
+    yield from _present(
+        _within(war.discount_rate, 0, 1, (*base, "discount_rate"), "discount rate"),
+        _at_least(war.horizon, 0, (*base, "horizon"), "horizon", strict=True),
+        _within(war.horizon, 0, 600, (*base, "horizon"), "horizon (months)"),
+        _within(war.learning, 0, 1, (*base, "learning"), "learning rate"),
+    )
+
+
+def _guarantees(scenario: Scenario) -> Iterator[ErrorDetail]:
+    guarantees = scenario.guarantees
+    if guarantees is None:
+        return
+    base: Path = ("guarantees",)
+    issues = {issue.id for issue in scenario.issues}
+    yield from _present(
+        _at_least(guarantees.horizon, 0, (*base, "horizon"), "horizon", strict=True),
+        _within(guarantees.baseline, 0, 0.999, (*base, "baseline"), "baseline probability"),
+        _at_least(guarantees.baseline, 0, (*base, "baseline"), "baseline", strict=True),
+        _at_least(guarantees.shape, 0, (*base, "shape"), "shape", strict=True),
+        _at_least(
+            guarantees.strength_hazard_ratio,
+            0,
+            (*base, "strength_hazard_ratio"),
+            "hazard ratio",
+            strict=True,
+        ),
+        _at_least(
+            guarantees.shortfall_hazard_ratio,
+            0,
+            (*base, "shortfall_hazard_ratio"),
+            "hazard ratio",
+            strict=True,
+        ),
+    )
+    if guarantees.issue is not None:
+        yield from _present(_unknown(guarantees.issue, issues, (*base, "issue"), "issue"))
+    if guarantees.strength_hazard_ratio is not None and guarantees.issue is None:
+        yield ErrorDetail(
+            "strength_hazard_ratio needs the issue that measures the guarantee",
+            (*base, "issue"),
+            hint="add issue: ISSUE (e.g. guarantees)",
+        )
+    yield from _repeated([term.id for term in guarantees.terms], ("guarantees", "terms"), "term")
+    for index, term in enumerate(guarantees.terms):
+        yield from _present(
+            _at_least(
+                term.hazard_ratio,
+                0,
+                (*base, "terms", index, "hazard_ratio"),
+                "hazard ratio",
+                strict=True,
+            )
+        )
+
+
+def _ratification(scenario: Scenario) -> Iterator[ErrorDetail]:
+    ratification = scenario.ratification
+    if ratification is None:
+        return
+    actors = {actor.id for actor in scenario.actors}
+    issues = {issue.id: issue for issue in scenario.issues}
+    referendum = ratification.referendum
+    if referendum is not None:
+        base: Path = ("ratification", "referendum")
+        yield from _present(
+            _unknown(referendum.actor, actors, (*base, "actor"), "actor"),
+            _within(referendum.turnout, 0, 1, (*base, "turnout"), "turnout"),
+            _within(referendum.undecided, 0, 0.99, (*base, "undecided"), "undecided share"),
+            _at_least(referendum.campaign_error, 0, (*base, "campaign_error"), "campaign error"),
+            _at_least(
+                referendum.ceasefire_months, 0, (*base, "ceasefire_months"), "ceasefire length"
+            ),
+        )
+        for index, issue_id in enumerate(referendum.issues):
+            yield from _present(_unknown(issue_id, issues, (*base, "issues", index), "issue"))
+        yield from _repeated(
+            [poll.id for poll in referendum.polls], ("ratification", "referendum", "polls"), "poll"
+        )
+        for index, poll in enumerate(referendum.polls):
+            path: Path = (*base, "polls", index)
+            yield from _present(
+                _within(poll.accept, 0, 1, (*path, "accept"), "accept share"),
+                _within(poll.reject, 0, 1, (*path, "reject"), "reject share"),
+            )
+            if poll.accept is not None and poll.reject is not None:
+                total = poll.accept.point + poll.reject.point
+                if total > 1 + 1e-9:
+                    yield ErrorDetail(
+                        f"accept and reject add up to {total:g}, more than 1",
+                        path,
+                        total,
+                        hint="give shares of all respondents (0-1)",
+                    )
+            for issue_id, number in poll.terms.items():
+                issue = issues.get(issue_id)
+                if issue is None:
+                    yield from _present(
+                        _unknown(issue_id, issues, (*path, "terms", issue_id), "issue")
+                    )
+                    continue
+                yield from _present(
+                    _scale_problem(number, issue.min, issue.max, (*path, "terms", issue_id), "term")
+                )
+    yield from _repeated(
+        [veto.id for veto in ratification.vetoes], ("ratification", "vetoes"), "veto"
+    )
+    for index, veto in enumerate(ratification.vetoes):
+        path = ("ratification", "vetoes", index)
+        issue = issues.get(veto.issue)
+        if issue is None:
+            yield from _present(_unknown(veto.issue, issues, (*path, "issue"), "issue"))
+        else:
+            yield from _present(
+                _within(veto.min, issue.min, issue.max, (*path, "min"), "veto limit"),
+                _within(veto.max, issue.min, issue.max, (*path, "max"), "veto limit"),
+            )
+            if veto.applies_from is not None and not issue.min <= veto.applies_from <= issue.max:
+                yield ErrorDetail(
+                    f"applies_from {veto.applies_from:g} is outside the scale "
+                    f"[{issue.min:g}, {issue.max:g}]",
+                    (*path, "applies_from"),
+                    veto.applies_from,
+                    hint="use a value on the issue's own scale",
+                )
+        yield from _present(_within(veto.approval, 0, 1, (*path, "approval"), "approval"))
+        for actor_index, actor_id in enumerate(veto.actors):
+            yield from _present(_unknown(actor_id, actors, (*path, "actors", actor_index), "actor"))
+        if veto.min is None and veto.max is None and veto.approval is None:
+            yield ErrorDetail(
+                f"veto {veto.id!r} has no limit and no approval probability",
+                path,
+                hint="give min, max or approval",
+            )
+
+
+def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
+    talks = scenario.talks
+    if talks is None:
+        return
+    actors = {actor.id for actor in scenario.actors}
+    yield from _present(
+        _unknown(talks.mediator, actors, ("talks", "mediator"), "actor"),
+        _at_least(talks.pull, 0, ("talks", "pull"), "pull", strict=True),
+    )
+    for actor_id in talks.strategies:
+        yield from _present(_unknown(actor_id, actors, ("talks", "strategies", actor_id), "actor"))
 
 
 def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
@@ -252,6 +612,16 @@ def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
                 yield ErrorDetail(
                     f"unknown source id {source_id!r}",
                     ("updates", index, "sources"),
+                    source_id,
+                    hint=hint,
+                )
+    referendum = scenario.ratification.referendum if scenario.ratification else None
+    for index, poll in enumerate(referendum.polls if referendum else []):
+        for source_id in poll.source:
+            if source_id not in known:
+                yield ErrorDetail(
+                    f"unknown source id {source_id!r}",
+                    ("ratification", "referendum", "polls", index, "source"),
                     source_id,
                     hint=hint,
                 )

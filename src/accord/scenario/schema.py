@@ -3,6 +3,11 @@
 A scenario describes a negotiation: its sources, issues (each on a labelled scale), actors
 (capability, and per issue a position, a salience and an optional walk-away point) and dated
 updates that overlay those values, so the scenario can be evaluated as of any date.
+Optional blocks describe what lies behind the table: the ``war`` (who holds which regions, how
+fast the front moves under each aid regime, what fighting costs each side), the ``guarantees``
+that make a deal last, its ``ratification`` (referendum with its polls, veto players) and
+settings for simulated ``talks``; :mod:`accord.dynamics` turns them into walk-away points,
+breakdown risks and ratification probabilities.
 
 Every number is a :class:`Number`: a point value, a uniform range ``[low, high]`` or a
 triangular ``{low, mode, high}``, each with the sources it comes from, or ``estimate: true``
@@ -212,6 +217,239 @@ class Update(_Frozen):
     note: str | None = None
 
 
+IsoCode = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$", description="ISO 3166-2 code, e.g. UA-14."),
+]
+
+
+class OblastControl(_Frozen):
+    """Who holds one region: its area and the share held by the advancing side."""
+
+    id: IsoCode
+    name: str
+    area_km2: Number = Field(description="Reference area of the region in km².")
+    held: Number = Field(description="Percent of the area held by the war's advancing side.")
+    theatre: Identifier | None = Field(
+        default=None,
+        description="Issue id whose contested area this region belongs to (none: not at stake).",
+    )
+    note: str | None = None
+
+
+class Theatre(_Frozen):
+    """A battlefield issue: the territory the defending side still holds in some regions.
+
+    The issue's scale is read as the share of that contested area the advancing side ends up
+    with: ``gain_end`` is the end of the scale where it holds all of it.
+    """
+
+    issue: Identifier
+    gain_end: Literal["min", "max"] = "max"
+    advance_share: Number = Field(
+        description="Share (0-1) of the front-wide net advance that falls in this theatre."
+    )
+    note: str | None = None
+
+
+class Belligerent(_Frozen):
+    """One side of the war: what a month of fighting costs it and what it expects."""
+
+    actor: Identifier
+    cost: Number = Field(
+        description="Cost of one month of fighting, in percent of the contested territory "
+        "(what the side would give up to avoid it; Fearon's c)."
+    )
+    belief: Number | None = Field(
+        default=None,
+        description="Multiplier on the advance this side expects (above 1: more advance; "
+        "default 1, the common estimate).",
+    )
+    casualties: Number | None = Field(
+        default=None, description="Killed and wounded per month (evidence for the cost)."
+    )
+    spending: Number | None = Field(
+        default=None, description="Defence spending, percent of GDP per year (evidence)."
+    )
+    note: str | None = None
+
+
+class AidRegime(_Frozen):
+    """A named state of outside support, e.g. current aid, a US cut-off, a European surge."""
+
+    id: Identifier
+    name: str
+    advance: Number = Field(
+        description="Net area gained by the advancing side across the front, km² per month."
+    )
+    cost_factor: dict[str, Number] = Field(
+        default_factory=dict, description="Actor id -> multiplier on its monthly cost."
+    )
+    note: str | None = None
+
+
+class War(_Frozen):
+    """The war behind the table: who holds what, how fast the front moves, what fighting costs.
+
+    Walk-away points on the theatres' issues follow from it (Fearon 1995; Powell 2004).
+    """
+
+    as_of: dt.date = Field(description="The date the control figures describe.")
+    advancing: Identifier = Field(description="Actor id of the side that gains ground.")
+    defending: Identifier = Field(description="Actor id of the side that loses ground.")
+    control: list[OblastControl] = Field(min_length=1)
+    theatres: list[Theatre] = Field(min_length=1)
+    regimes: list[AidRegime] = Field(min_length=1)
+    default_regime: Identifier | None = None
+    sides: list[Belligerent] = Field(min_length=2, max_length=2)
+    discount_rate: Number = Field(description="Monthly discount rate (0.01 = 1 % a month).")
+    horizon: Number = Field(description="Months of fighting each side looks ahead.")
+    learning: Number | None = Field(
+        default=None,
+        description="Monthly rate (0-1) at which beliefs converge on the common estimate "
+        "(default 0: they do not).",
+    )
+    note: str | None = None
+
+    def regime(self, regime_id: str | None = None) -> AidRegime:
+        """The regime with this id (default: ``default_regime``, else the first)."""
+        wanted = regime_id or self.default_regime or self.regimes[0].id
+        return next(regime for regime in self.regimes if regime.id == wanted)
+
+    def side(self, actor_id: str) -> Belligerent:
+        """The belligerent entry of this actor."""
+        return next(side for side in self.sides if side.actor == actor_id)
+
+
+class GuaranteeTerm(_Frozen):
+    """A provision of a deal that changes the hazard of renewed war (Fortna 2003)."""
+
+    id: Identifier
+    name: str
+    hazard_ratio: Number = Field(description="Multiplier on the hazard of breakdown (< 1 helps).")
+    note: str | None = None
+
+
+class Guarantees(_Frozen):
+    """How likely a deal is to break down, as a proportional-hazards model.
+
+    S(t) = exp(-(t/λ)^k · HR), with λ set by ``baseline`` over ``horizon`` months.
+    """
+
+    horizon: Number = Field(description="Months over which breakdown is assessed.")
+    baseline: Number = Field(
+        description="Probability (0-1) that a ceasefire without guarantees breaks down within "
+        "the horizon."
+    )
+    shape: Number = Field(description="Weibull shape k (< 1: the hazard falls with time).")
+    issue: Identifier | None = Field(
+        default=None, description="The issue measuring the strength of the guarantee."
+    )
+    stronger: Literal["min", "max"] = "max"
+    strength_hazard_ratio: Number | None = Field(
+        default=None, description="Hazard ratio of the strongest guarantee against none."
+    )
+    shortfall_hazard_ratio: Number | None = Field(
+        default=None,
+        description="Hazard ratio per 10 % of the contested area by which the deal falls short "
+        "of what a side expects from fighting on (Werner & Yuen 2005).",
+    )
+    terms: list[GuaranteeTerm] = Field(default_factory=list)
+    note: str | None = None
+
+
+class Poll(_Frozen):
+    """An opinion poll on a set of terms, for calibrating the referendum model."""
+
+    id: Identifier
+    date: dt.date
+    question: str
+    source: list[str] = Field(default_factory=list)
+    n: int | None = Field(default=None, ge=1, description="Respondents.")
+    accept: Number | None = Field(default=None, description="Share (0-1) who accept.")
+    reject: Number | None = Field(
+        default=None, description="Share (0-1) who reject; alone, it bounds acceptance above."
+    )
+    terms: dict[str, Number] = Field(
+        description="Issue id -> the value the question puts on that issue's scale."
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _has_result(self) -> Poll:
+        if self.accept is None and self.reject is None:
+            raise ValueError("a poll needs accept or reject")
+        return self
+
+
+class Referendum(_Frozen):
+    """A popular vote on the deal, with a turnout rule."""
+
+    actor: Identifier = Field(description="The public whose positions and saliences voters hold.")
+    issues: list[Identifier] = Field(
+        default_factory=list, description="The terms voters weigh (default: every issue)."
+    )
+    turnout: Number = Field(description="Share (0-1) of registered voters expected to vote.")
+    turnout_threshold: float = Field(
+        default=0.5, ge=0, le=1, description="Minimum turnout for a valid vote (a legal rule)."
+    )
+    majority: float = Field(default=0.5, ge=0, lt=1, description="Yes share of votes needed.")
+    law: str | None = Field(default=None, description="Citation of the rules.")
+    ceasefire_months: Number | None = Field(
+        default=None, description="Months of ceasefire needed before the vote can be held."
+    )
+    undecided: Number = Field(description="Share (0-1) of respondents without an answer.")
+    campaign_error: Number = Field(
+        description="Standard deviation, on the logit scale, of the vote around the model."
+    )
+    polls: list[Poll] = Field(min_length=2)
+    note: str | None = None
+
+
+class Veto(_Frozen):
+    """A player whose consent one issue of the deal needs."""
+
+    id: Identifier
+    name: str
+    issue: Identifier
+    rule: str = Field(description="How it decides, e.g. 'unanimity of the 27'.")
+    actors: list[Identifier] = Field(default_factory=list, description="Scenario actors in it.")
+    min: Number | None = Field(default=None, description="Blocks deals below this value.")
+    max: Number | None = Field(default=None, description="Blocks deals above this value.")
+    applies_from: float | None = Field(
+        default=None, description="Its consent is needed only at or above this value."
+    )
+    approval: Number | None = Field(
+        default=None, description="Probability (0-1) it approves when its consent is needed."
+    )
+    note: str | None = None
+
+
+class Ratification(_Frozen):
+    """Who must ratify a deal besides the negotiators (Putnam 1988)."""
+
+    referendum: Referendum | None = None
+    vetoes: list[Veto] = Field(default_factory=list)
+    note: str | None = None
+
+
+Strategy = Literal["boulware", "linear", "conceder", "tit-for-tat", "sampled"]
+
+
+class Talks(_Frozen):
+    """Settings for simulated talks: who mediates, how each party concedes."""
+
+    mediator: Identifier
+    strategies: dict[str, Strategy] = Field(
+        default_factory=dict, description="Actor id -> concession strategy (default: sampled)."
+    )
+    pull: Number | None = Field(
+        default=None, description="Weight multiplier of the mediator when it redrafts the text."
+    )
+    deadline: int = Field(default=20, ge=1, description="Rounds before the talks end.")
+    note: str | None = None
+
+
 class Scenario(_Frozen):
     """A negotiation, ready to be checked, compiled and forecast."""
 
@@ -228,6 +466,14 @@ class Scenario(_Frozen):
     issues: list[Issue] = Field(min_length=1)
     actors: list[Actor] = Field(min_length=1)
     updates: list[Update] = Field(default_factory=list)
+    war: War | None = Field(default=None, description="The war behind the table, if any.")
+    guarantees: Guarantees | None = Field(
+        default=None, description="How likely a deal is to break down."
+    )
+    ratification: Ratification | None = Field(
+        default=None, description="Referendum and veto players besides the negotiators."
+    )
+    talks: Talks | None = Field(default=None, description="Settings for simulated talks.")
     licence: str | None = Field(default=None, description="Licence or notice for the data.")
 
     def issue(self, issue_id: str) -> Issue:

@@ -1,0 +1,674 @@
+"""``accord war | deal | ratify | simulate``: the war behind the table, deals, ratification, talks.
+
+Each command is a thin call into :mod:`accord.dynamics`; this module only renders the results
+(rich tables, JSON via each result's ``to_json()``, or CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from accord.cli.common import (
+    AsOfOption,
+    ForceOption,
+    FormatOption,
+    OutOption,
+    OutputFormat,
+    SeedOption,
+    app,
+    console,
+    fail,
+    parse_date,
+    write_output,
+)
+from accord.dynamics.common import interval
+from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
+from accord.dynamics.ratify import Ratification, ratify
+from accord.dynamics.talks import STRATEGIES, Simulation, simulate
+from accord.dynamics.war import WarAnalysis, analyse
+from accord.errors import InputError
+from accord.scenario.compile import label_for
+from accord.scenario.load import DEFAULT_SCENARIO, builtin_ids, load, resolve
+from accord.scenario.schema import Scenario
+
+ScenarioOrDeal = Annotated[
+    str,
+    typer.Argument(
+        help="A scenario (built-in id or file); with one argument, a deal of the default scenario."
+    ),
+]
+DealArgument = Annotated[
+    str | None,
+    typer.Argument(help="A deal file, or the id of a deal shipped with the scenario (28-point)."),
+]
+RegimeOption = Annotated[
+    str | None, typer.Option("--regime", help="Aid regime of the war (default: the scenario's).")
+]
+ModelOption = Annotated[
+    str | None, typer.Option("--model", "-m", help="Use this model's forecast as the deal.")
+]
+
+
+def _emit(
+    output: OutputFormat,
+    out: Any,
+    force: bool,
+    data: Callable[[], dict[str, Any]],
+    rows: Callable[[], Iterable[list[Any]]],
+    tables: Callable[[], Iterable[Any]],
+) -> None:
+    if output is OutputFormat.json:
+        write_output(json.dumps(data(), indent=2, ensure_ascii=False), out, force)
+    elif output is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in rows():
+            writer.writerow(row)
+        write_output(buffer.getvalue(), out, force)
+    else:
+        screen = console()
+        if out is not None:
+            screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+        for item in tables():
+            screen.print(item)
+        if out is not None:
+            write_output(screen.export_text(), out, force)
+
+
+def _band(values: Any, digits: int = 0, scale: float = 1.0) -> str:
+    array = np.asarray(values, dtype=float) * scale
+    if array.size == 1:
+        return f"{float(array.reshape(-1)[0]):.{digits}f}"
+    median, low, high = (float(v) for v in interval(array.reshape(-1)))
+    if f"{low:.{digits}f}" == f"{high:.{digits}f}":
+        return f"{median:.{digits}f}"
+    return f"{median:.{digits}f} [{low:.{digits}f}–{high:.{digits}f}]"
+
+
+def _median(values: Any, digits: int = 1, scale: float = 1.0) -> str:
+    return f"{float(np.median(np.asarray(values, dtype=float) * scale)):.{digits}f}"
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f} %"
+
+
+def _draws(value: int) -> int | None:
+    if value < 0:
+        raise InputError.single(None, f"--draws must be 0 or more, got {value}", path=("--draws",))
+    return None if value == 0 else value
+
+
+# ---------------------------------------------------------------------------------------- war
+
+
+@app.command()
+def war(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario id or a file.")] = (
+        DEFAULT_SCENARIO
+    ),
+    regime: Annotated[
+        list[str] | None, typer.Option("--regime", help="Aid regime (repeatable; default: all).")
+    ] = None,
+    months: Annotated[
+        int | None, typer.Option(help="Months to show (default: the scenario's horizon).")
+    ] = None,
+    draws: Annotated[int, typer.Option(help="Draws from the ranges (0: point values).")] = 500,
+    as_of: AsOfOption = None,
+    seed: SeedOption = None,
+    output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The bargaining range month by month under each aid regime, and what it does to Nash."""
+    try:
+        loaded = load(scenario)
+        result = analyse(
+            loaded,
+            date=parse_date(as_of),
+            regimes=regime or None,
+            months=months,
+            draws=_draws(draws),
+            rng=seed,
+        )
+        _emit(
+            output,
+            out,
+            force,
+            result.to_json,
+            lambda: _war_rows(result),
+            lambda: _war_tables(result),
+        )
+    except InputError as error:
+        fail(error)
+
+
+def _names(scenario: Scenario) -> dict[str, str]:
+    return {actor.id: actor.name for actor in scenario.actors}
+
+
+def _war_tables(result: WarAnalysis) -> Iterable[Any]:
+    war_block = result.sample.war
+    names = _names(result.scenario)
+    advancing, defending = names[war_block.advancing], names[war_block.defending]
+    labels = result.month_labels()
+    for path in result.paths.values():
+        table = Table(
+            title=f"{result.scenario.title}\nAid regime: {path.regime.name} — bargaining range "
+            f"by month (median [80 % interval])",
+            title_justify="left",
+        )
+        table.add_column("Month", no_wrap=True)
+        for issue_id in result.sample.theatre_ids:
+            issue = result.scenario.issue(issue_id)
+            table.add_column(f"{issue.name} ({issue.unit}): expected line", justify="right")
+            table.add_column(f"{advancing} accepts ≥", justify="right")
+            table.add_column(f"{defending} accepts ≤", justify="right")
+            table.add_column("P(zone)", justify="right")
+        for t, label in enumerate(labels):
+            cells = [label]
+            for k in range(len(result.sample.theatre_ids)):
+                cells += [
+                    _band(result.to_units(path.line[:, t, k], k)),
+                    _band(result.to_units(path.advancing[:, t, k], k)),
+                    _band(result.to_units(path.defending[:, t, k], k)),
+                    _percent(float(path.zone[:, t, k].mean())),
+                ]
+            table.add_row(*cells)
+        yield table
+    yield _war_summary(result)
+    yield "Aid regimes: " + "; ".join(
+        f"{path.regime.id} = {path.regime.name}" for path in result.paths.values()
+    )
+    for issue_id in result.sample.theatre_ids:
+        stated = [
+            f"{names[actor]} {value:g}"
+            for actor in (war_block.advancing, war_block.defending)
+            if (value := result.stated_walk_away(actor, issue_id)) is not None
+        ]
+        if stated:
+            issue = result.scenario.issue(issue_id)
+            yield (
+                f"Stated walk-away points on {issue.name} ({issue.unit}): {', '.join(stated)}; "
+                "the table gives what the battlefield implies."
+            )
+
+
+def _war_summary(result: WarAnalysis) -> Table:
+    war_block = result.sample.war
+    names = _names(result.scenario)
+    base = war_block.regime().id if war_block.regime().id in result.paths else None
+    table = Table(
+        title=f"Now ({result.date}): walk-away points and the Nash solution with them",
+        title_justify="left",
+    )
+    table.add_column("Aid regime")
+    first = result.sample.theatre_ids[0]
+    issue = result.scenario.issue(first)
+    table.add_column(f"{names[war_block.defending]}: {issue.name}", justify="right")
+    if base is not None:
+        table.add_column("shift vs " + base, justify="right")
+    table.add_column(f"{names[war_block.advancing]}: {issue.name}", justify="right")
+    for issue_id in result.sample.theatre_ids:
+        table.add_column(f"Nash: {result.scenario.issue(issue_id).name}", justify="right")
+    table.add_column("Nash feasible", justify="right")
+    for path in result.paths.values():
+        defending = result.to_units(path.defending[:, 0, 0], 0)
+        row = [path.regime.id, _band(defending)]
+        if base is not None:
+            reference = result.to_units(result.paths[base].defending[:, 0, 0], 0)
+            row.append(_band(defending - reference))
+        row.append(_band(result.to_units(path.advancing[:, 0, 0], 0)))
+        if path.nash is not None and path.nash_feasible is not None:
+            units = result.problem.to_units(path.nash)
+            for issue_id in result.sample.theatre_ids:
+                row.append(_band(units[:, result.problem.issue_ids.index(issue_id)], 1))
+            row.append(_percent(float(path.nash_feasible.mean())))
+        else:
+            row += ["—"] * (len(result.sample.theatre_ids) + 1)
+        table.add_row(*row)
+    return table
+
+
+def _war_rows(result: WarAnalysis) -> Iterable[list[Any]]:
+    yield [
+        "scenario", "as_of", "regime", "month", "issue", "line", "advancing", "advancing_low",
+        "advancing_high", "defending", "defending_low", "defending_high", "zone_probability",
+    ]  # fmt: skip
+    labels = result.month_labels()
+    for regime_id, path in result.paths.items():
+        for t, label in enumerate(labels):
+            for k, issue_id in enumerate(result.sample.theatre_ids):
+                line = interval(result.to_units(path.line[:, t, k], k))[0]
+                adv = interval(result.to_units(path.advancing[:, t, k], k))
+                dfd = interval(result.to_units(path.defending[:, t, k], k))
+                yield [
+                    result.scenario.id,
+                    result.date.isoformat(),
+                    regime_id,
+                    label,
+                    issue_id,
+                    f"{float(line):.4g}",
+                    *(f"{float(v):.4g}" for v in adv),
+                    *(f"{float(v):.4g}" for v in dfd),
+                    f"{float(path.zone[:, t, k].mean()):.4g}",
+                ]
+
+
+# --------------------------------------------------------------------------------------- deal
+
+
+def _scenario_and_deal(
+    first: str, second: str | None, model: str | None, as_of: str | None, seed: int | None
+) -> tuple[Scenario, Deal]:
+    """Resolve ``[SCENARIO] DEAL`` (one argument: a deal of the default scenario) or --model."""
+    scenario_ref: str = first
+    deal_ref: str | None = second
+    if second is None and model is None and not _is_scenario(first):
+        scenario_ref, deal_ref = DEFAULT_SCENARIO, first
+    loaded = load(scenario_ref)
+    if model is not None:
+        if deal_ref is not None:
+            raise InputError.single(
+                None, "give a deal or --model, not both", path=("--model",), hint="drop one"
+            )
+        from accord.analysis.forecast import forecast
+
+        result = forecast(loaded, [model], date=parse_date(as_of), seed=seed)
+        values = {issue: item.value for issue, item in result.models[model].issues.items()}
+        return loaded, deal_from_values(
+            loaded, values, deal_id=f"{model}-forecast", title=f"{model} forecast"
+        )
+    if deal_ref is None:
+        raise InputError.single(
+            None,
+            "no deal given",
+            path=("DEAL",),
+            hint="give a deal file or id (e.g. 28-point), or --model NAME",
+        )
+    return loaded, load_deal(deal_ref, loaded)
+
+
+def _is_scenario(reference: str) -> bool:
+    if reference.lower() in (item.lower() for item in builtin_ids()):
+        return True
+    try:
+        path = resolve(reference)
+    except InputError:
+        return False
+    return path.suffix.lower() in (".csv",) or _looks_like_scenario(path.read_text(errors="ignore"))
+
+
+def _looks_like_scenario(text: str) -> bool:
+    return "actors:" in text or '"actors"' in text
+
+
+@app.command()
+def deal(
+    scenario: ScenarioOrDeal = DEFAULT_SCENARIO,
+    deal_file: DealArgument = None,
+    model: ModelOption = None,
+    regime: RegimeOption = None,
+    draws: Annotated[int, typer.Option(help="Draws from the ranges (0: point values).")] = 1000,
+    as_of: AsOfOption = None,
+    seed: SeedOption = None,
+    output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """What a deal is worth to every actor against fighting on, with and without breakdown."""
+    try:
+        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed)
+        result = evaluate(
+            loaded, chosen, date=parse_date(as_of), regime=regime, draws=_draws(draws), rng=seed
+        )
+        _emit(
+            output,
+            out,
+            force,
+            result.to_json,
+            lambda: _deal_rows(result),
+            lambda: _deal_tables(result),
+        )
+    except InputError as error:
+        fail(error)
+
+
+def _terms_table(scenario: Scenario, terms: Any, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("Issue", style="bold")
+    table.add_column("Terms", justify="right")
+    table.add_column("Nearest anchor", overflow="fold", max_width=70)
+    for d, issue in enumerate(scenario.issues):
+        values = terms[:, d]
+        median = float(np.median(values))
+        digits = 0 if issue.max - issue.min >= 100 else 1
+        table.add_row(issue.name, _band(values, digits), label_for(issue, median))
+    return table
+
+
+def _deal_tables(result: Valuation) -> Iterable[Any]:
+    units = result.problem.to_units(result.terms)
+    yield _terms_table(result.scenario, units, f"{result.deal.title} — terms")
+    table = Table(
+        title="Value to each actor (0-100: share of its weighted stake met; medians, surplus "
+        "with 80 % interval)",
+        title_justify="left",
+    )
+    for column in (
+        "Actor", "Party", "Deal", "Walk-away", "Surplus", "P(beats)", "With risk",
+        "Surplus with risk", "P(beats)",
+    ):  # fmt: skip
+        table.add_column(column, justify="left" if column in ("Actor", "Party") else "right")
+    order = sorted(range(result.problem.n_actors), key=lambda a: not result.problem.party[a])
+    for a in order:
+        actor = result.scenario.actor(result.problem.actor_ids[a])
+        surplus = result.value[:, a] - result.no_deal[:, a]
+        risky = result.with_risk[:, a] - result.no_deal[:, a]
+        table.add_row(
+            actor.name,
+            "yes" if result.problem.party[a] else "",
+            _median(result.value[:, a], 1, 100),
+            _median(result.no_deal[:, a], 1, 100),
+            _band(surplus, 1, 100),
+            _percent(float((surplus > 0).mean())),
+            _median(result.with_risk[:, a], 1, 100),
+            _band(risky, 1, 100),
+            _percent(float((risky > 0).mean())),
+        )
+    yield table
+    provisions = ", ".join(result.deal.guarantee_terms) or "none"
+    yield (
+        f"Breakdown within {_band(result.guarantees.horizon)} months: "
+        f"{_band(result.breakdown, 0, 100)} % (hazard ratio {_band(result.hazard_ratio, 2)}; "
+        f"provisions: {provisions}; battlefield shortfall {_band(result.shortfall, 0, 100)} % "
+        "of the contested area)."
+    )
+    if result.regime:
+        yield (
+            f"Walk-away: fighting on under the '{result.regime}' aid regime (battlefield issues) "
+            "and the scenario's walk-away points or status quo elsewhere."
+        )
+
+
+def _deal_rows(result: Valuation) -> Iterable[list[Any]]:
+    data = result.to_json()
+    yield [
+        "scenario", "deal", "actor", "party", "value", "walk_away", "surplus", "beats",
+        "with_risk", "surplus_with_risk", "beats_with_risk", "breakdown",
+    ]  # fmt: skip
+    for actor_id, item in data["actors"].items():
+        yield [
+            data["scenario"],
+            data["deal"]["id"],
+            actor_id,
+            int(item["party"]),
+            item["value"]["value"],
+            item["walk_away"]["value"],
+            item["surplus"]["value"],
+            item["beats_walk_away"],
+            item["with_risk"]["value"],
+            item["surplus_with_risk"]["value"],
+            item["beats_walk_away_with_risk"],
+            data["breakdown"]["probability"]["value"],
+        ]
+
+
+# ------------------------------------------------------------------------------------- ratify
+
+
+@app.command(name="ratify")
+def ratify_command(
+    scenario: ScenarioOrDeal = DEFAULT_SCENARIO,
+    deal_file: DealArgument = None,
+    model: ModelOption = None,
+    regime: RegimeOption = None,
+    draws: Annotated[int, typer.Option(help="Posterior and scenario draws.")] = 2000,
+    as_of: AsOfOption = None,
+    seed: SeedOption = None,
+    output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """The probability a deal is ratified, and who would block it."""
+    try:
+        if draws < 1:
+            raise InputError.single(
+                None, f"--draws must be at least 1, got {draws}", path=("--draws",)
+            )
+        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed)
+        result = ratify(
+            loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
+        )
+        _emit(
+            output,
+            out,
+            force,
+            result.to_json,
+            lambda: _ratify_rows(result),
+            lambda: _ratify_tables(result),
+        )
+    except InputError as error:
+        fail(error)
+
+
+def _ratify_tables(result: Ratification) -> Iterable[Any]:
+    mean = float(result.probability.mean())
+    _, low, high = interval(result.probability)
+    yield (
+        f"{result.deal.title}: P(ratified) = {mean:.2f} "
+        f"(80 % interval {float(low):.2f}–{float(high):.2f})"
+    )
+    table = Table(title="Steps to ratification", title_justify="left")
+    table.add_column("Step")
+    table.add_column("Probability", justify="right")
+    table.add_column("Note", overflow="fold", max_width=70)
+    fit = result.fit
+    if fit is not None:
+        referendum = fit.referendum
+        if referendum.ceasefire_months is not None:
+            table.add_row(
+                f"Ceasefire holds {referendum.ceasefire_months.point:g} months",
+                _band(result.ceasefire, 2),
+                "needed before a referendum (no vote under martial law)",
+            )
+        table.add_row(
+            f"Turnout reaches {referendum.turnout_threshold:.0%}",
+            f"{result.valid:.2f}",
+            "of registered voters",
+        )
+        table.add_row(
+            "Referendum: yes share of votes",
+            _band(result.yes_share, 2),
+            "expected share, undecided abstaining",
+        )
+        table.add_row(
+            f"Referendum: yes above {referendum.majority:.0%}",
+            _band(result.passes, 2),
+            "with wording and campaign error",
+        )
+    for veto_id, consent in result.vetoes.items():
+        veto = next(v for v in result.scenario.ratification.vetoes if v.id == veto_id)  # type: ignore[union-attr]
+        table.add_row(f"{veto.name} consents", _band(consent, 2), veto.rule)
+    yield table
+    blockers = Table(title="Who would block it (probability)", title_justify="left")
+    blockers.add_column("Blocker")
+    blockers.add_column("P(block)", justify="right")
+    for _, who, chance in result.blockers():
+        blockers.add_row(who, f"{chance:.2f}")
+    yield blockers
+    if fit is not None:
+        polls = Table(
+            title=f"Referendum model fitted to {len(fit.polls)} polls "
+            f"(effective draws {fit.effective_draws:.0f} of {fit.proposals})",
+            title_justify="left",
+        )
+        polls.add_column("Poll")
+        polls.add_column("Question", overflow="fold", max_width=60)
+        polls.add_column("Accept", justify="right")
+        polls.add_column("Fitted", justify="right")
+        for poll in fit.polls:
+            observed = (
+                f"{poll['accept']:.2f}"
+                if poll["accept"] is not None
+                else f"≤ {poll['accept_at_most']:.2f}"
+            )
+            fitted = poll["fitted"]
+            polls.add_row(
+                poll["date"],
+                poll["question"],
+                observed,
+                f"{fitted['value']:.2f} [{fitted['low']:.2f}–{fitted['high']:.2f}]",
+            )
+        yield polls
+        yield (
+            f"logit(accept) = α + β·loss: α = {_band(fit.alpha, 2)}, β = {_band(fit.beta, 1)}, "
+            f"wording noise τ = {_band(fit.tau, 2)}. Few polls: the interval, not the point, "
+            "is the result."
+        )
+
+
+def _ratify_rows(result: Ratification) -> Iterable[list[Any]]:
+    yield ["scenario", "deal", "component", "probability", "low", "high"]
+    data = result.to_json()
+    probability = data["probability"]
+    yield [
+        data["scenario"], data["deal"]["id"], "ratified", probability["value"],
+        probability["low"], probability["high"],
+    ]  # fmt: skip
+    for item in data["blockers"]:
+        yield [data["scenario"], data["deal"]["id"], f"blocked_by:{item['id']}",
+               item["probability"], "", ""]  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------- simulate
+
+
+@app.command(name="simulate")
+def simulate_command(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario id or a file.")] = (
+        DEFAULT_SCENARIO
+    ),
+    runs: Annotated[int, typer.Option(help="Simulated talks, each with its own draw.")] = 1000,
+    deadline: Annotated[
+        int | None, typer.Option(help="Rounds before the talks end (default: the scenario's).")
+    ] = None,
+    protocol: Annotated[
+        str, typer.Option(help="mediator (single text) or sao (alternating offers).")
+    ] = "mediator",
+    strategy: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--strategy",
+            help=f"ACTOR=TACTIC ({', '.join(STRATEGIES)}, sampled); repeatable.",
+        ),
+    ] = None,
+    regime: RegimeOption = None,
+    opening: Annotated[
+        str | None, typer.Option(help="A deal the mediator opens with (e.g. 28-point).")
+    ] = None,
+    as_of: AsOfOption = None,
+    seed: SeedOption = None,
+    output: FormatOption = OutputFormat.table,
+    out: OutOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Simulated talks under a deadline: P(agreement), terms, rounds, P(ratified)."""
+    try:
+        loaded = load(scenario)
+        chosen: dict[str, str] = {}
+        for item in strategy or []:
+            actor, sep, name = item.partition("=")
+            if not sep or not actor or not name:
+                raise InputError.single(
+                    None,
+                    f"--strategy {item!r} is not ACTOR=TACTIC",
+                    path=("--strategy",),
+                    hint="e.g. --strategy russia=boulware",
+                )
+            chosen[actor] = name
+        known = {actor.id for actor in loaded.actors}
+        for actor in chosen:
+            if actor not in known:
+                raise InputError.single(
+                    None,
+                    f"unknown actor {actor!r} in --strategy",
+                    path=("--strategy",),
+                    hint=f"use one of: {', '.join(sorted(known))}",
+                )
+        opening_deal = load_deal(opening, loaded) if opening else None
+        result = simulate(
+            loaded,
+            runs=runs,
+            deadline=deadline,
+            protocol=protocol,  # type: ignore[arg-type]
+            strategies=chosen,
+            regime=regime,
+            opening=opening_deal,
+            date=parse_date(as_of),
+            rng=seed,
+        )
+        _emit(
+            output,
+            out,
+            force,
+            result.to_json,
+            lambda: _simulate_rows(result),
+            lambda: _simulate_tables(result),
+        )
+    except InputError as error:
+        fail(error)
+
+
+def _simulate_tables(result: Simulation) -> Iterable[Any]:
+    data = result.to_json()
+    names = _names(result.scenario)
+    agreed = result.talks.agreed
+    lines = [
+        f"{result.scenario.title}: {data['runs']} simulated talks ({result.protocol}, deadline "
+        f"{result.deadline} rounds"
+        + (f", aid regime '{result.regime}'" if result.regime else "")
+        + ")",
+        f"P(agreement before the deadline) = {data['agreement_probability']:.2f}",
+    ]
+    if agreed.any():
+        rounds = result.talks.rounds[agreed]
+        lines.append(f"Rounds taken: {_band(rounds)} (median [80 %])")
+        lines.append(
+            f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
+            f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
+        )
+    yield "\n".join(lines)
+    if agreed.any():
+        units = result.problem.to_units(result.talks.terms[agreed])
+        yield _terms_table(result.scenario, units, "Agreed terms (median [80 %] of agreed runs)")
+    table = Table(title="Parties", title_justify="left")
+    table.add_column("Party")
+    table.add_column("Tactics (share of runs)")
+    table.add_column("Held out at the deadline", justify="right")
+    for party in result.parties:
+        tactics = ", ".join(
+            f"{name} {share:.0%}" for name, share in data["strategies"][party].items() if share > 0
+        )
+        table.add_row(names.get(party, party), tactics, _percent(data["holdouts"][party]))
+    yield table
+
+
+def _simulate_rows(result: Simulation) -> Iterable[list[Any]]:
+    data = result.to_json()
+    yield ["scenario", "issue", "value", "low", "high", "agreement_probability"]
+    for issue_id, item in data["terms"].items():
+        yield [
+            data["scenario"], issue_id, item["value"], item["low"], item["high"],
+            data["agreement_probability"],
+        ]  # fmt: skip

@@ -1,0 +1,10 @@
+"""What lies behind the table: war, guarantees, ratification and simulated talks.
+
+* :mod:`accord.dynamics.war`: walk-away points from the battlefield, the bargaining range
+  month by month under each aid regime, and the Nash solution they imply;
+* :mod:`accord.dynamics.guarantees`: how likely a deal is to break down, given its guarantees;
+* :mod:`accord.dynamics.deal`: deal files, and what a deal is worth to each actor against
+  fighting on, with and without the risk of breakdown;
+* :mod:`accord.dynamics.ratify`: a referendum model fitted to polls, and veto players;
+* :mod:`accord.dynamics.talks`: simulated talks with a mediator and a deadline.
+"""

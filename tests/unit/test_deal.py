@@ -1,0 +1,153 @@
+"""Deal files: the shipped drafts, their checks, and what each is worth to whom."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from accord.dynamics.deal import builtin_deals, deal_from_values, evaluate, load_deal
+from accord.errors import InputError
+from accord.scenario import load
+from accord.scenario.checks import unsourced
+from accord.scenario.compile import FloatArray
+from accord.scenario.load import builtin_ids
+from accord.scenario.schema import Scenario
+
+
+@pytest.fixture(scope="module")
+def ukraine() -> Scenario:
+    return load("ukraine-2025")
+
+
+def test_shipped_drafts_load_and_do_not_become_scenarios(ukraine: Scenario) -> None:
+    assert set(builtin_deals("ukraine-2025")) == {"28-point", "20-point", "e3-counter"}
+    assert not any("point" in scenario_id for scenario_id in builtin_ids())
+    for deal_id in builtin_deals("ukraine-2025"):
+        deal = load_deal(deal_id, ukraine)
+        assert set(deal.terms) == {issue.id for issue in ukraine.issues}
+        for number in deal.terms.values():
+            assert number.source or (number.estimate and number.is_ranged)
+    assert unsourced(ukraine) == []
+
+
+def test_28_point_terms_match_the_brief(ukraine: Scenario) -> None:
+    deal = load_deal("28-point", ukraine)
+    assert deal.terms["army_cap"].point == 600
+    assert deal.terms["donbas"].point == 75
+    assert deal.terms["elections"].point == pytest.approx(3.3)
+    assert "dmz" in deal.guarantee_terms
+
+
+def write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "deal.yaml"
+    path.write_text(textwrap.dedent(body))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("terms: {mars: 3, elections: 3}", "terms.mars: unknown issue id 'mars'"),
+        ("terms: {donbas: 120, elections: 3}", "outside the scale [0, 100]"),
+        ("terms: {donbas: 10}", "no term for elections"),
+        ("terms: {elections: 3}\nguarantee_terms: [peace]", "unknown guarantee term 'peace'"),
+        ("terms: {elections: {value: 3, source: [S999]}}", "unknown source id 'S999'"),
+        ("terms: {elections: 3}\ncolour: red", "unknown field 'colour'"),
+    ],
+)
+def test_bad_deal_files_name_field_line_and_fix(
+    tmp_path: Path,
+    ukraine: Scenario,
+    body: str,
+    expected: str,
+) -> None:
+    path = write(tmp_path, "id: mine\ntitle: Mine\n" + body + "\n")
+    with pytest.raises(InputError) as caught:
+        load_deal(path, ukraine)
+    text = caught.value.render(limit=None)
+    assert expected in text and str(path) in text and "Fix:" in text
+
+
+def test_missing_deal_lists_the_shipped_ones(ukraine: Scenario) -> None:
+    with pytest.raises(InputError, match="28-point"):
+        load_deal("29-point", ukraine)
+
+
+def test_who_gains_from_which_draft(ukraine: Scenario) -> None:
+    actors = ukraine.actors
+    index = {actor.id: a for a, actor in enumerate(actors)}
+
+    def surplus(deal_id: str) -> FloatArray:
+        result = evaluate(ukraine, load_deal(deal_id, ukraine), draws=300, rng=11)
+        return np.median(result.value - result.no_deal, axis=0)
+
+    draft28, draft20 = surplus("28-point"), surplus("20-point")
+    # The 28 points beat fighting on for Russia and not for Kyiv; the 20 points the reverse.
+    assert draft28[index["russia"]] > 0 > draft28[index["ukraine"]]
+    assert draft20[index["ukraine"]] > 0 > draft20[index["russia"]]
+
+
+def test_a_deal_at_a_partys_own_position_is_worth_100_to_it(ukraine: Scenario) -> None:
+    russia = ukraine.actor("russia")
+    values = {issue: number.point for issue, number in russia.positions.items()}
+    deal = deal_from_values(ukraine, values, deal_id="moscow", title="Moscow's terms")
+    result = evaluate(ukraine, deal)
+    assert result.value[0, [a.id for a in ukraine.actors].index("russia")] == pytest.approx(1.0)
+    assert result.to_json()["actors"]["russia"]["value"]["value"] == pytest.approx(100.0)
+
+
+def test_same_seed_same_valuation(ukraine: Scenario) -> None:
+    deal = load_deal("e3-counter", ukraine)
+    first = evaluate(ukraine, deal, draws=50, rng=1).to_json()
+    second = evaluate(ukraine, deal, draws=50, rng=1).to_json()
+    assert first == second
+
+
+def test_deal_value_figure_from_the_json(ukraine: Scenario) -> None:
+    from accord.report.charts import deal_value_figure
+
+    data = evaluate(ukraine, load_deal("20-point", ukraine), draws=100, rng=2).to_json()
+    figure = deal_value_figure(data, parties_only=True)
+    assert [trace.name for trace in figure.data] == [
+        "walk-away (fight on / no deal)",
+        "deal",
+        "deal with breakdown risk",
+    ]
+    assert list(figure.data[1].y) == ["United States", "Ukraine", "Russia", "EU (institutions)"]
+    assert figure.layout.meta["beats"]["ukraine"] == data["actors"]["ukraine"]["beats_walk_away"]
+
+
+def test_json_deal_files_folders_and_regimes(tmp_path: Path, ukraine: Scenario) -> None:
+    import json
+
+    path = tmp_path / "deal.json"
+    path.write_text(json.dumps({"id": "j", "title": "JSON", "terms": {"elections": 6}}))
+    deal = load_deal(path, ukraine)
+    assert deal.terms["elections"].point == 6
+    with pytest.raises(InputError, match="is a folder"):
+        load_deal(tmp_path, ukraine)
+    listed = tmp_path / "list.yaml"
+    listed.write_text("- 1\n- 2\n")
+    with pytest.raises(InputError, match="not a mapping"):
+        load_deal(listed, ukraine)
+    # Keeping everything at the status quo: a cut-off makes fighting on worse for Kyiv.
+    current = evaluate(ukraine, deal, draws=200, rng=1)
+    cut = evaluate(ukraine, deal, draws=200, rng=1, regime="us_cutoff")
+    kyiv = [actor.id for actor in ukraine.actors].index("ukraine")
+    assert cut.regime == "us_cutoff" and current.regime == "current"
+    assert np.median(cut.no_deal[:, kyiv]) < np.median(current.no_deal[:, kyiv])
+    with pytest.raises(InputError, match="unknown aid regime"):
+        evaluate(ukraine, deal, regime="lend-lease")
+
+
+def test_without_a_war_the_scenarios_own_walk_away_points_apply() -> None:
+    plain = load("emission-1994")
+    issue = plain.issues[0]
+    deal = deal_from_values(plain, {issue.id: issue.min}, deal_id="low", title="Low")
+    result = evaluate(plain, deal)
+    assert result.regime is None and (result.breakdown == 0).all()
+    np.testing.assert_allclose(result.with_risk, result.value)
+    assert builtin_deals("emission-1994") == {}
