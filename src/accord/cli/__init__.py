@@ -14,7 +14,18 @@ from typing import Annotated
 import typer
 
 from accord import __version__
-from accord.cli import analysis, dynamics, forecast, scenarios  # noqa: F401  - registers the commands
+from accord.cli import (  # noqa: F401  - registers the commands
+    analysis,
+    dynamics,
+    forecast,
+    levers,
+    report,
+    runs,
+    scenarios,
+    sensitivity,
+    serve,
+    sweep,
+)
 from accord.cli.common import app, fail
 from accord.errors import InputError
 

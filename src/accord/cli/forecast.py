@@ -1,4 +1,10 @@
-"""``accord forecast``: where each issue settles, per model."""
+"""``accord forecast``: where each issue settles, per model.
+
+With no ``--draws`` it is a single point forecast from the scenario's point values. With
+``--draws N`` every ranged input is sampled (Monte Carlo) and the forecast is the median with
+its 80 % interval. ``--set`` / ``--overlay`` add what-if changes and report the difference
+from the baseline; ``--jobs`` / ``--workers`` / ``--scheduler`` spread the draws.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from accord.analysis.forecast import forecast as run_forecast
+from accord.analysis.forecast import Forecast
+from accord.analysis.montecarlo import MonteCarlo
+from accord.analysis.runs import model_specs
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -26,19 +34,33 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
-from accord.errors import InputError
-from accord.report.terminal import (
-    forecast_csv,
-    forecast_table,
-    no_deal_notes,
-    trace_events,
-    trace_tables,
+from accord.cli.execution import (
+    JobsOption,
+    OverlayOption,
+    RecordOption,
+    SchedulerOption,
+    SetOption,
+    WorkersOption,
+    run_command,
+    whatif_table,
 )
+from accord.cli.sweep import band_table, comovement_table
+from accord.errors import InputError
+from accord.report.terminal import forecast_csv, forecast_table, trace_events, trace_tables
 from accord.scenario.load import DEFAULT_SCENARIO, load
 
 ModelOption = Annotated[
     list[str] | None,
     typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+]
+DrawsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--draws",
+        "-n",
+        help="Sample the ranged inputs N times (Monte Carlo); e.g. 2000.",
+        metavar="N",
+    ),
 ]
 
 
@@ -52,28 +74,61 @@ def forecast(
     force: ForceOption = False,
     trace: Annotated[bool, typer.Option(help="Also print round-by-round tables.")] = False,
     seed: SeedOption = None,
+    draws: DrawsOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    jobs: JobsOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    record: RecordOption = True,
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
 ) -> None:
     """Forecast where each issue settles, with every model (or those chosen)."""
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
-        result = run_forecast(loaded, model or None, date=parse_date(as_of), seed=seed)
+        options = {"models": model_specs(model), "seed": seed, "draws": draws}
+        ran = run_command(
+            "forecast",
+            scenario,
+            loaded,
+            parse_date(as_of),
+            options,
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            jobs=jobs,
+            workers=workers,
+            scheduler=scheduler,
+            label=f"{draws or 0:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Forecast | MonteCarlo)
+        point = result.to_forecast() if isinstance(result, MonteCarlo) else result
         if output is OutputFormat.json:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json.dumps(ran.results, indent=2, ensure_ascii=False), out, force)
         elif output is OutputFormat.csv:
-            write_output(forecast_csv(result), out, force)
+            write_output(forecast_csv(point), out, force)
         else:
             screen = console()
             if out is not None:
                 screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
-            screen.print(forecast_table(result))
-            for note in no_deal_notes(result):
-                screen.print(note)
+            table = forecast_table(point)
+            if isinstance(result, MonteCarlo):
+                table.caption = (
+                    f"median [80 % interval] of {result.draws:,} draws, seed {result.seed}"
+                )
+            screen.print(table)
+            if isinstance(result, MonteCarlo):
+                screen.print(band_table(result))
+                screen.print(comovement_table(result))
+            changes = whatif_table(point.scenario, ran.results)
+            if changes is not None:
+                screen.print(changes)
             if trace:
-                for table in trace_tables(result):
-                    screen.print(table)
-                for line in trace_events(result):
+                for trace_table in trace_tables(point):
+                    screen.print(trace_table)
+                for line in trace_events(point):
                     screen.print(line)
             if out is not None:
                 write_output(screen.export_text(), out, force)

@@ -1,0 +1,152 @@
+"""The recordable commands as library calls: a kind and JSON options in, a result out.
+
+``accord forecast``, ``sweep``, ``sensitivity`` and ``levers`` each build their options (plain
+JSON: model names and parameters, seed, draws, what-if changes, ...) and call
+:func:`execute`; ``accord runs verify`` calls it again with a record's stored options on the
+record's stored scenario. One code path for both is what makes a verified record mean
+something. The engine (in process, process pool, Dask) is not an option: results do not
+depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from accord.analysis import whatif
+from accord.analysis.forecast import Forecast, forecast
+from accord.analysis.levers import DEFAULT_STEP, Levers, levers
+from accord.analysis.montecarlo import MonteCarlo, new_seed, simulate
+from accord.analysis.sensitivity import Sensitivity, sensitivity
+from accord.engines.local import Engine
+from accord.errors import InputError
+from accord.models.base import ForecastModel, get_model, parameters, registry
+from accord.scenario.schema import Scenario
+
+KINDS = ("forecast", "sweep", "sensitivity", "levers")
+Result = Forecast | MonteCarlo | Sensitivity | Levers
+Progress = Callable[[int, int], None]
+
+
+def model_specs(names: Sequence[str] | None) -> list[dict[str, Any]]:
+    """``[{"name", "parameters"}]`` for the chosen models (default: every registered model)."""
+    chosen = list(names) if names else list(registry())
+    return [{"name": name, "parameters": parameters(get_model(name))} for name in chosen]
+
+
+def build_models(specs: Sequence[Mapping[str, Any]]) -> list[ForecastModel]:
+    """Model instances from :func:`model_specs` output."""
+    return [get_model(str(spec["name"]), **dict(spec.get("parameters", {}))) for spec in specs]
+
+
+def with_seed(options: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """``options`` with a fresh seed where a random run was asked for without one."""
+    result = dict(options)
+    random = kind in ("sweep", "sensitivity") or (kind == "forecast" and result.get("draws"))
+    if random and result.get("seed") is None:
+        result["seed"] = new_seed()
+    if result.get("seed") is not None and int(result["seed"]) < 0:
+        raise InputError.single(
+            None,
+            f"--seed must not be negative, got {result['seed']}",
+            path=("--seed",),
+            hint="use 0 or more",
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    """What a command computed: the result object (for renderers) and its JSON."""
+
+    kind: str
+    result: Result
+    results: dict[str, Any]
+    baseline: dict[str, dict[str, float]] | None
+
+
+def _values(result: Forecast | MonteCarlo) -> dict[str, dict[str, float]]:
+    if isinstance(result, MonteCarlo):
+        return result.medians()
+    return {
+        name: {issue: item.value for issue, item in model.issues.items()}
+        for name, model in result.models.items()
+    }
+
+
+def execute(
+    kind: str,
+    scenario: Scenario,
+    options: Mapping[str, Any],
+    *,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+) -> RunOutput:
+    """Run command ``kind`` on ``scenario`` (as of its date, see :func:`whatif.current`).
+
+    ``options["changes"]`` (what-if changes, ``{path: number}``) apply on top of
+    ``scenario``; the output then also holds, per model and issue, the baseline value (the
+    median for sampled runs, with the same seed) and the change.
+    """
+    if kind not in KINDS:
+        raise InputError.single(
+            None, f"unknown run kind {kind!r}", hint=f"one of: {', '.join(KINDS)}"
+        )
+    changes = whatif.from_json(options.get("changes") or {})
+    changed = whatif.apply(scenario, changes)
+    baseline: dict[str, dict[str, float]] | None = None
+    result: Result
+    if kind in ("forecast", "sweep"):
+        models = build_models(options["models"])
+        draws = options.get("draws")
+        seed = options.get("seed")
+
+        def run(target: Scenario) -> Forecast | MonteCarlo:
+            if draws is None:
+                return forecast(target, models, seed=seed)
+            return simulate(
+                target, models, draws=int(draws), seed=seed, engine=engine, progress=progress
+            )
+
+        outcome = run(changed)
+        result = outcome
+        if changes:
+            baseline = _values(run(scenario))
+        values = _values(outcome)
+    elif kind == "sensitivity":
+        model = build_models([options["model"]])[0]
+        result = sensitivity(
+            changed,
+            model,
+            method=options.get("method", "sobol"),
+            samples=options.get("samples"),
+            grouping=options.get("grouping", "none"),
+            seed=int(options["seed"]),
+            resamples=int(options.get("resamples", 100)),
+            engine=engine,
+            progress=progress,
+        )
+        if changes:
+            baseline = _values(forecast(scenario, [model]))
+            values = _values(forecast(changed, [model]))
+    else:
+        models = build_models(options["models"])
+        result = levers(
+            changed,
+            models,
+            str(options["actor"]),
+            step=float(options.get("step", DEFAULT_STEP)),
+            engine=engine,
+            progress=progress,
+        )
+        if changes:
+            baseline = _values(forecast(scenario, models))
+            values = {name: item.baseline for name, item in result.models.items()}
+    results = result.to_json()
+    if changes and baseline is not None:
+        results["whatif"] = {
+            "changes": whatif.to_json(changes),
+            "difference": whatif.difference(baseline, values),
+        }
+    return RunOutput(kind, result, results, baseline)

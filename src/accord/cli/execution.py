@@ -1,0 +1,195 @@
+"""Options and plumbing shared by the commands that run analyses and record them.
+
+``--jobs`` / ``--workers`` / ``--scheduler`` choose where chunks run, ``--set`` / ``--overlay``
+add what-if changes, ``--record/--no-record`` controls the run record. :func:`run_command`
+does the common sequence: check the what-if changes and the record store before any long
+work, run the analysis with a progress bar, then store the record.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from accord.analysis import whatif
+from accord.analysis.runs import RunOutput, execute, with_seed
+from accord.cli.common import console
+from accord.engines.local import open_engine
+from accord.records import RunStore
+from accord.report.terminal import format_value
+from accord.scenario.schema import Scenario
+
+JobsOption = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Run chunks in K processes on this machine.", metavar="K"),
+]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        help="Start a local Dask cluster of K workers (needs pip install 'accord[distributed]').",
+        metavar="K",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Join a running Dask cluster at ADDRESS.", metavar="ADDRESS"),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="What-if change ACTOR.FIELD[.ISSUE]=VALUE, e.g. us.salience.guarantees=90 "
+        "(repeatable).",
+        metavar="PATH=VALUE",
+    ),
+]
+OverlayOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--overlay",
+        help="What-if changes from a YAML file (changes: {PATH: VALUE}).",
+        metavar="FILE",
+    ),
+]
+RecordOption = Annotated[
+    bool, typer.Option("--record/--no-record", help="Save a run record (see `accord runs`).")
+]
+
+
+class ProgressBar:
+    """A progress callback that shows a bar on stderr, only on a terminal, after a second."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Advance to ``done`` of ``total``."""
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            if time.monotonic() - self.started < 1.0 or done >= total:
+                return
+            self.bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,}"),
+                TimeRemainingColumn(),
+                console=console(stderr=True),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        assert self.task is not None
+        self.bar.update(self.task, completed=done, total=total)
+
+    def close(self) -> None:
+        """Remove the bar."""
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[ProgressBar]:
+    """A :class:`ProgressBar` that is removed on exit."""
+    bar = ProgressBar(label)
+    try:
+        yield bar
+    finally:
+        bar.close()
+
+
+def reference_for(scenario: str) -> str:
+    """What a record keeps to find the scenario again: a built-in id, or an absolute path."""
+    path = Path(scenario)
+    return str(path.resolve()) if path.exists() else scenario
+
+
+def run_command(
+    kind: str,
+    reference: str,
+    scenario: Scenario,
+    date: Any,
+    options: Mapping[str, Any],
+    *,
+    sets: list[str] | None = None,
+    overlay: Path | None = None,
+    record: bool = True,
+    jobs: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    label: str = "running",
+) -> RunOutput:
+    """Check inputs and the store, run ``kind`` on an engine, record it, return the output."""
+    current = whatif.current(scenario, date)
+    changes = whatif.gather(sets or [], overlay)
+    whatif.apply(current, changes)
+    full = with_seed({**options, "changes": whatif.to_json(changes)}, kind)
+    store = RunStore() if record else None
+    if store is not None:
+        store.check()
+    started = time.perf_counter()
+    with open_engine(jobs, workers, scheduler) as engine, progress_bar(label) as bar:
+        output = execute(kind, current, full, engine=engine, progress=bar)
+        description = engine.description
+    seconds = time.perf_counter() - started
+    if store is not None:
+        saved = store.add(
+            kind=kind,
+            scenario=current.model_dump(mode="json"),
+            options=full,
+            results=output.results,
+            reference=reference_for(reference),
+            engine=description,
+            seconds=round(seconds, 3),
+        )
+        if sys.stderr.isatty():
+            console(stderr=True).print(f"recorded as run {saved.id} (accord runs show {saved.id})")
+    return output
+
+
+def whatif_table(scenario: Scenario, results: Mapping[str, Any]) -> Table | None:
+    """Per issue and model: the baseline, the what-if value and the change."""
+    block = results.get("whatif")
+    if not block:
+        return None
+    changes = ", ".join(f"{path}={_number_text(value)}" for path, value in block["changes"].items())
+    table = Table(title=f"What-if: {changes}")
+    for column in ("Issue", "Model", "Baseline", "What-if", "Change"):
+        table.add_column(column, justify="left" if column in ("Issue", "Model") else "right")
+    difference: Mapping[str, Mapping[str, Mapping[str, float]]] = block["difference"]
+    models = list(difference)
+    for issue in scenario.issues:
+        for row, model in enumerate(models):
+            item = difference[model][issue.id]
+            change = item["change"]
+            table.add_row(
+                issue.name if row == 0 else "",
+                model,
+                format_value(item["baseline"], issue),
+                format_value(item["value"], issue),
+                ("+" if change > 0 else "") + format_value(change, issue)
+                if abs(change) > 1e-12
+                else "0",
+                end_section=row == len(models) - 1,
+            )
+    return table
+
+
+def _number_text(value: Mapping[str, Any]) -> str:
+    if "value" in value and "low" not in value:
+        return f"{value['value']:g}"
+    if "mode" in value:
+        return f"{{{value['low']:g}, {value['mode']:g}, {value['high']:g}}}"
+    return f"[{value['low']:g}, {value['high']:g}]"

@@ -1,0 +1,68 @@
+"""``accord serve``: the web dashboard on this machine (loopback unless told otherwise)."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accord.cli.common import app, fail
+from accord.errors import InputError
+
+LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only accepts connections from this machine."""
+    if host in LOOPBACK:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    allow_remote: Annotated[
+        bool,
+        typer.Option(help="Allow a non-loopback --host: anyone who can reach it can run models."),
+    ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="The only folder the dashboard writes to (default: user data folder)."),
+    ] = None,
+) -> None:
+    """Start the web dashboard: pick or upload a scenario, edit values, run, download results."""
+    if not is_loopback(host):
+        if not allow_remote:
+            fail(
+                InputError.single(
+                    None,
+                    f"--host {host} is not a loopback address",
+                    path=("--host",),
+                    hint="pass --allow-remote as well to listen beyond this machine",
+                )
+            )
+        sys.stderr.write(
+            f"warning: listening on {host}: anyone who can reach this port can use the dashboard "
+            "(no authentication). Use only on a trusted network.\n"
+        )
+    import uvicorn
+
+    from accord.web.app import create_app
+
+    sys.stderr.write(f"accord dashboard on http://{host}:{port}/ (Ctrl-C to stop)\n")
+    uvicorn.run(
+        create_app(data_dir=data_dir),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=5,
+        limit_concurrency=64,
+    )

@@ -1,0 +1,559 @@
+"""The dashboard: a FastAPI app with a JSON API under ``/api`` and one plain HTML page.
+
+Everything it computes goes through the library (:func:`accord.report.context.build`,
+:mod:`accord.report.sections`, :func:`accord.report.html.report_html`); the app only checks
+input, runs jobs in a small thread pool and serves results. Safety rules:
+
+* built-in scenarios are looked up by id in the package, never by a path from the client;
+* an upload is written under the app's own data directory (named by its SHA-256, deleted once
+  read), with a size limit, an allowed-suffix list and a file-name check;
+* every request body is capped (:data:`MAX_REQUEST_BYTES`), every run has a deadline and a cap on
+  draws, and runs can be cancelled;
+* plotly.js comes from the installed plotly package; ``/docs`` is a plain page generated from
+  the OpenAPI schema (``/openapi.json``), so nothing loads from a CDN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from fastapi import FastAPI, File, Form, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from accord import __version__
+from accord.analysis import whatif
+from accord.errors import ErrorDetail, InputError
+from accord.models.base import registry
+from accord.report import context as report_context
+from accord.report.html import plotly_js, report_html, sections_payload
+from accord.report.terminal import forecast_csv
+from accord.scenario.compile import as_of
+from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, load, parse
+from accord.scenario.schema import Number, Scenario
+from accord.web.runs import Run, Runner, problem_json
+
+STATIC = Path(__file__).parent / "static"
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_REQUEST_BYTES = 2 * 1024 * 1024
+MAX_DRAWS = 5000
+RUN_DEADLINE_S = 120.0
+UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+EDITS = "edits"
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.()\-]{0,120}$")
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class LimitBody:
+    """ASGI middleware: refuse request bodies over ``limit`` bytes with 413.
+
+    Checks ``Content-Length`` up front and counts streamed bytes for chunked bodies.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, counting its body."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send, self.limit)
+                return
+        seen = 0
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, tracking)
+        except _BodyTooLarge:
+            if not started:
+                await _too_large(send, self.limit)
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = json.dumps(
+        {
+            "errors": [
+                {
+                    "field": "body",
+                    "message": f"request is over the {limit:,}-byte limit",
+                    "hint": "send a smaller file or fewer edits",
+                }
+            ]
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class RunRequest(BaseModel):
+    """What to run: a scenario (built-in id or a full scenario object), date, models, edits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = Field(
+        default=DEFAULT_SCENARIO,
+        description="A built-in id, or a scenario object from /api/upload.",
+    )
+    as_of: dt.date | None = Field(default=None, description="Evaluation date (YYYY-MM-DD).")
+    models: list[str] | None = Field(default=None, description="Model names; default: all.")
+    draws: int = Field(
+        default=1, ge=1, le=MAX_DRAWS, description="Sampled draws; 1 = point values."
+    )
+    seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
+    edits: dict[str, float] = Field(
+        default_factory=dict,
+        description="Changed values by path: ACTOR.capability, ACTOR.position.ISSUE, "
+        "ACTOR.salience.ISSUE (in the issue's unit or on the salience scale).",
+        max_length=2000,
+    )
+    analyses: list[Literal["timeline", "sensitivity", "levers", "war", "ratification"]] = Field(
+        default_factory=list, description="Extra analyses to run (slower)."
+    )
+
+
+class ViewRequest(BaseModel):
+    """A scenario and a date, to list its values as of that date."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = DEFAULT_SCENARIO
+    as_of: dt.date | None = None
+
+
+def _errors(status: int, error: InputError, *, file: str | None = None) -> JSONResponse:
+    items = []
+    for index in range(len(error.problems)):
+        item = problem_json(error, index)
+        if file is not None:
+            item["file"] = file
+        items.append(item)
+    shown = InputError(file, error.problems) if file is not None else error
+    return JSONResponse({"errors": items, "message": shown.render(limit=1)}, status_code=status)
+
+
+def _message(status: int, field: str, message: str, hint: str | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"field": field, "message": message, "hint": hint}], "message": message},
+        status_code=status,
+    )
+
+
+def scenario_from(reference: str | dict[str, Any]) -> Scenario:
+    """A built-in id (looked up in the package) or a scenario object, checked."""
+    if isinstance(reference, dict):
+        return parse(reference, "scenario")
+    files = builtin_files()
+    if reference not in files:
+        raise InputError.single(
+            None,
+            f"no built-in scenario {reference!r}",
+            path=("scenario",),
+            hint=f"use one of: {', '.join(builtin_ids())}, or upload a file",
+        )
+    return load(files[reference])
+
+
+def edit_changes(edits: dict[str, float]) -> list[whatif.Change]:
+    """The dashboard's edited cells as what-if changes (analyst's estimates)."""
+    return [
+        whatif.Change(
+            path, Number(value=value, estimate=True, note="edited in the dashboard"), EDITS
+        )
+        for path, value in sorted(edits.items())
+    ]
+
+
+def check_edits(scenario: Scenario, changes: list[whatif.Change], date: dt.date | None) -> None:
+    """Raise :class:`InputError` with fields ``edits.PATH`` for edits that do not fit."""
+    try:
+        whatif.apply(whatif.current(scenario, date), changes)
+    except InputError as error:
+        problems = [
+            ErrorDetail(
+                p.message,
+                ("edits", str(p.path[1]))
+                if p.path[:1] == ("changes",) and len(p.path) > 1
+                else p.path,
+                p.value,
+                p.hint,
+            )
+            for p in error.problems
+        ]
+        raise InputError(EDITS, problems) from None
+
+
+def scenario_view(scenario: Scenario, date: dt.date | None) -> dict[str, Any]:
+    """Point values as of ``date``, for the dashboard's table."""
+    current = as_of(scenario, date)
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "as_of": current.as_of.isoformat() if current.as_of else None,
+        "base_date": scenario.base_date.isoformat() if scenario.base_date else None,
+        "update_dates": sorted({u.date.isoformat() for u in scenario.updates}),
+        "salience_scale": {"min": scenario.salience_scale.min, "max": scenario.salience_scale.max},
+        "issues": [
+            {"id": i.id, "name": i.name, "unit": i.unit, "min": i.min, "max": i.max}
+            for i in current.issues
+        ],
+        "actors": [
+            {
+                "id": a.id,
+                "name": a.name,
+                "capability": a.capability.point,
+                "positions": {k: v.point for k, v in a.positions.items()},
+                "salience": {k: v.point for k, v in a.salience.items()},
+            }
+            for a in current.actors
+        ],
+    }
+
+
+def _docs_page(schema: dict[str, Any]) -> str:
+    rows = []
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            parameters = ", ".join(p["name"] for p in operation.get("parameters", []))
+            body = operation.get("requestBody", {}).get("content", {})
+            rows.append(
+                f"<tr><td><code>{html.escape(method.upper())}</code></td>"
+                f"<td><code>{html.escape(path)}</code></td>"
+                f"<td>{html.escape(operation.get('summary', ''))}</td>"
+                f"<td>{html.escape(parameters)}</td>"
+                f"<td>{html.escape(', '.join(body))}</td></tr>"
+            )
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>accord API</title>"
+        "<link rel='stylesheet' href='/static/app.css'></head><body><main>"
+        f"<h1>accord API {html.escape(__version__)}</h1><p>The full schema is at "
+        "<a href='/openapi.json'>/openapi.json</a> (OpenAPI 3; load it into any OpenAPI viewer). "
+        "This page lists the endpoints without loading anything from the network.</p>"
+        "<table class='forecast'><thead><tr><th>Method</th><th>Path</th><th>What</th>"
+        "<th>Parameters</th><th>Body</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></main></body></html>"
+    )
+
+
+def create_app(
+    *,
+    data_dir: Path | None = None,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    max_request_bytes: int = MAX_REQUEST_BYTES,
+    run_deadline_s: float = RUN_DEADLINE_S,
+    max_draws: int = MAX_DRAWS,
+) -> FastAPI:
+    """Build the dashboard app.
+
+    Parameters
+    ----------
+    data_dir
+        The only folder the app writes to (uploads, briefly); default: the user data folder.
+    max_upload_bytes, max_request_bytes
+        Limits on an uploaded file and on any request body.
+    run_deadline_s
+        A run still going after this many seconds is stopped.
+    max_draws
+        Most draws a run may ask for.
+    """
+    folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
+    runner = Runner(deadline_s=run_deadline_s)
+    app = FastAPI(
+        title="accord",
+        version=__version__,
+        description="Forecast multi-party negotiations: scenarios, models, runs and reports.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.runner = runner
+    app.state.data_dir = folder
+    app.router.add_event_handler("shutdown", runner.shutdown)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        items = [
+            {
+                "field": ".".join(str(part) for part in item["loc"] if part != "body"),
+                "message": str(item["msg"]),
+                "hint": None,
+            }
+            for item in error.errors()
+        ]
+        return JSONResponse({"errors": items, "message": items[0]["message"] if items else ""}, 422)
+
+    def page(name: str, media: str) -> Response:
+        return Response(
+            (STATIC / name).read_bytes(),
+            media_type=media,
+            headers={"Content-Security-Policy": _CSP, "X-Content-Type-Options": "nosniff"},
+        )
+
+    @app.get("/", include_in_schema=False)
+    def index() -> Response:
+        return page("index.html", "text/html; charset=utf-8")
+
+    @app.get("/static/app.js", include_in_schema=False)
+    def script() -> Response:
+        return page("app.js", "text/javascript; charset=utf-8")
+
+    @app.get("/static/app.css", include_in_schema=False)
+    def style() -> Response:
+        return page("app.css", "text/css; charset=utf-8")
+
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly() -> Response:
+        return Response(
+            plotly_js(),
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "max-age=86400"},
+        )
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(_docs_page(app.openapi()), headers={"Content-Security-Policy": _CSP})
+
+    @app.get("/api/health", summary="Liveness and version")
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/api/models", summary="Registered models")
+    def models() -> list[dict[str, str]]:
+        return [
+            {"name": name, "summary": cls.summary, "citation": cls.citation}
+            for name, cls in registry().items()
+        ]
+
+    @app.get("/api/scenarios", summary="Built-in scenarios")
+    def scenarios() -> list[dict[str, str]]:
+        result = []
+        for identifier in builtin_ids():
+            try:
+                title = scenario_from(identifier).title
+            except InputError:
+                continue
+            result.append({"id": identifier, "title": title})
+        return result
+
+    @app.get("/api/scenarios/{scenario_id}", summary="A built-in scenario, in full")
+    def scenario(scenario_id: str) -> Response:
+        try:
+            loaded = scenario_from(scenario_id)
+        except InputError as error:
+            return _errors(404, error)
+        return JSONResponse(loaded.model_dump(mode="json"))
+
+    @app.post("/api/view", summary="A scenario's values as of a date, for editing")
+    def view(request: ViewRequest) -> Response:
+        try:
+            return JSONResponse(scenario_view(scenario_from(request.scenario), request.as_of))
+        except InputError as error:
+            return _errors(422, error)
+
+    @app.post("/api/upload", summary="Check an uploaded scenario file (YAML, JSON or CSV)")
+    async def upload(
+        file: UploadFile = File(...),  # noqa: B008 - FastAPI's way to declare a form field
+        scale_min: float | None = Form(None),
+        scale_max: float | None = Form(None),
+    ) -> Response:
+        name = file.filename or ""
+        if not _SAFE_NAME.fullmatch(name) or ".." in name:
+            return _message(
+                400,
+                "file",
+                f"bad file name {name!r}",
+                "use a plain name like my-case.yaml (letters, digits, spaces, '_', '-', '.')",
+            )
+        suffix = Path(name).suffix.lower()
+        if suffix not in UPLOAD_SUFFIXES:
+            return _message(
+                415,
+                "file",
+                f"unsupported file type {suffix or '(none)'!r}",
+                "upload a .yaml, .yml, .json or .csv scenario",
+            )
+        content = await file.read(max_upload_bytes + 1)
+        if len(content) > max_upload_bytes:
+            return _message(
+                413,
+                "file",
+                f"file is over the {max_upload_bytes:,}-byte limit",
+                "scenario files are small; check that this is the right file",
+            )
+        uploads = folder / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        path = uploads / f"{hashlib.sha256(content).hexdigest()}{suffix}"
+        try:
+            path.write_bytes(content)
+            loaded = load(path, scale_min=scale_min, scale_max=scale_max)
+        except InputError as error:
+            return _errors(422, error, file=name)
+        finally:
+            path.unlink(missing_ok=True)
+        return JSONResponse(
+            {
+                "file": name,
+                "scenario": loaded.model_dump(mode="json"),
+                "view": scenario_view(loaded, None),
+            }
+        )
+
+    @app.post("/api/runs", summary="Start a forecast run", status_code=202)
+    def start(request: RunRequest) -> Response:
+        if request.draws > max_draws:
+            return _message(422, "draws", f"at most {max_draws:,} draws", "use fewer draws")
+        try:
+            base = scenario_from(request.scenario)
+            changes = edit_changes(request.edits)
+            check_edits(base, changes, request.as_of)
+            names = request.models or list(registry())
+            unknown = [name for name in names if name not in registry()]
+            if unknown:
+                return _message(
+                    422,
+                    "models",
+                    f"unknown model {unknown[0]!r}",
+                    f"use some of: {', '.join(registry())}",
+                )
+        except InputError as error:
+            return _errors(422, error)
+
+        def job(run: Run) -> report_context.Context:
+            def progress(fraction: float, message: str) -> None:
+                run.progress, run.message = fraction, message
+
+            return report_context.build(
+                base,
+                models=names,
+                date=request.as_of,
+                draws=request.draws,
+                seed=request.seed,
+                changes=changes,
+                analyses=request.analyses,
+                progress=progress,
+                cancelled=run.cancelled,
+            )
+
+        run = runner.start(job)
+        return JSONResponse(run.status(), status_code=202)
+
+    def finished(run_id: str) -> Run | Response:
+        run = runner.get(run_id)
+        if run is None:
+            return _message(404, "run", f"no run {run_id!r}", "start a run with POST /api/runs")
+        if run.state != "done" or run.context is None:
+            return _message(409, "run", f"run is {run.state}", "wait until its state is done")
+        return run
+
+    @app.get("/api/runs/{run_id}", summary="A run's state and progress")
+    def status(run_id: str) -> Response:
+        run = runner.get(run_id)
+        if run is None:
+            return _message(404, "run", f"no run {run_id!r}", "start a run with POST /api/runs")
+        return JSONResponse(run.status())
+
+    @app.delete("/api/runs/{run_id}", summary="Cancel a run")
+    def cancel(run_id: str) -> Response:
+        run = runner.cancel(run_id)
+        if run is None:
+            return _message(404, "run", f"no run {run_id!r}")
+        return JSONResponse(run.status())
+
+    @app.get("/api/runs/{run_id}/result", summary="A finished run: forecast and sections")
+    def result(run_id: str) -> Response:
+        run = finished(run_id)
+        if isinstance(run, Response):
+            return run
+        assert run.context is not None
+        return JSONResponse(
+            {
+                "forecast": report_context.forecast_json(run.context),
+                "sections": sections_payload(run.context),
+            }
+        )
+
+    @app.get("/api/runs/{run_id}/forecast.json", summary="Download the forecast as JSON")
+    def download_json(run_id: str) -> Response:
+        run = finished(run_id)
+        if isinstance(run, Response):
+            return run
+        assert run.context is not None
+        text = json.dumps(report_context.forecast_json(run.context), indent=2, ensure_ascii=False)
+        return Response(text, media_type="application/json", headers=_attachment(run, "json"))
+
+    @app.get("/api/runs/{run_id}/forecast.csv", summary="Download the forecast as CSV")
+    def download_csv(run_id: str) -> Response:
+        run = finished(run_id)
+        if isinstance(run, Response):
+            return run
+        assert run.context is not None
+        text = forecast_csv(report_context.with_intervals(run.context))
+        return PlainTextResponse(text, media_type="text/csv", headers=_attachment(run, "csv"))
+
+    @app.get("/api/runs/{run_id}/report.html", summary="Download the self-contained HTML report")
+    def download_report(run_id: str) -> Response:
+        run = finished(run_id)
+        if isinstance(run, Response):
+            return run
+        assert run.context is not None
+        return HTMLResponse(report_html(run.context), headers=_attachment(run, "html"))
+
+    app.add_middleware(LimitBody, limit=max_request_bytes)
+    return app
+
+
+def _attachment(run: Run, suffix: str) -> dict[str, str]:
+    assert run.context is not None
+    stem = "report" if suffix == "html" else "forecast"
+    return {
+        "Content-Disposition": f'attachment; filename="{run.context.scenario.id}-{stem}.{suffix}"'
+    }
