@@ -94,7 +94,6 @@ decision model. *J. Theoretical Politics* 23(4):510-531 (also ICAART 2011).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, ClassVar, Literal, NamedTuple, TypeVar
 
 import numpy as np
@@ -103,6 +102,7 @@ import numpy.typing as npt
 from accord.errors import InputError
 from accord.models.base import ModelTraits, Outcome, register_model
 from accord.models.compromise import weighted_mean
+from accord.models.median import weighted_median
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
 IntArray = npt.NDArray[np.intp]
@@ -132,8 +132,7 @@ class RoundResult(NamedTuple):
     kind : IntArray
         ``[B, A]`` 0 if the actor did not move, else 1 conflict, 2 compromise, 3 capitulation.
     challenger : IntArray
-        ``[B, A]`` index of the actor whose offer was accepted (the actor itself where
-        ``kind == 0``).
+        ``[B, A]`` index of the actor whose offer was accepted (meaningful where ``kind > 0``).
     exponent : FloatArray
         ``[B, A]`` the risk exponents r_i used in the round.
     """
@@ -144,80 +143,20 @@ class RoundResult(NamedTuple):
     exponent: FloatArray
 
 
-# The kernels put the draw axis last: reductions over actors then run over long contiguous
-# rows. Actors are sorted by position, and the M = A(A − 1)/2 unordered pairs i < j are taken in
-# ``triu`` order. Ordered pairs ("mover" i, "other" j) are stacked as ``[2, M, B]``: block 0
-# holds (i, j) = (first, second), block 1 the reverse. So a transpose (i, j) → (j, i) is a flip
-# of the leading axis, values symmetric in the pair broadcast from ``[M, B]``, and no work is
-# spent on the diagonal. Every step performs, element by element, the same floating-point
-# operations in the same order as the square ``[A, A, B]`` formulation it replaced, so results
-# are bit-identical to it; sums over actors keep their order through ``_square`` and
-# ``_sum_leading``.
+# The kernels below put the draw axis last (``[A, B]`` and ``[A, A, B]``): reductions over
+# actors then run over long contiguous rows, which is several times faster than draws-first.
 
 
-class _Layout(NamedTuple):
-    """Index arrays that depend only on the number of actors A."""
+class _Pairs(NamedTuple):
+    """Geometry of one round, actors sorted by position (so pairs i < j have x_i ≤ x_j)."""
 
-    first: IntArray  # [M] i of the pair i < j; pairs ordered by j − i, then i
-    second: IntArray  # [M] j of the pair i < j
-    start: IntArray  # [A] first pair with j − i ≥ g, for g = 1, …, A − 1 (then M)
-    mover: IntArray  # [2M] actor i of each stacked ordered pair
-    other: IntArray  # [2M] actor j of each stacked ordered pair
-    square: IntArray  # [A·A] stacked row of (i, j), or 2M (a row of zeros) where i = j
-
-
-@lru_cache(maxsize=64)
-def _layout(actors: int) -> _Layout:
-    steps = range(1, actors)
-    first = np.concatenate([np.arange(actors - step) for step in steps] or [np.zeros(0)])
-    first = first.astype(np.intp)
-    second = first + np.concatenate([np.full(actors - step, step) for step in steps] or [first])
-    start = np.cumsum([0, *(actors - step for step in steps)]).astype(np.intp)
-    pairs = first.size
-    mover = np.concatenate([first, second])
-    other = np.concatenate([second, first])
-    square = np.full((actors, actors), 2 * pairs, dtype=np.intp)
-    square[mover, other] = np.arange(2 * pairs)
-    arrays = (first, second, start, mover, other, square.reshape(-1))
-    for array in arrays:
-        array.flags.writeable = False
-    return _Layout(*arrays)
-
-
-@lru_cache(maxsize=16)
-def _flat_bases(actors: int, draws: int) -> tuple[IntArray, ...]:
-    """Flat-index offsets for a batch of B draws (read-only, cached).
-
-    For L_ij = i + 1 + c: offsets of (L_ij, b), (L_ij, i, b) and (L_ij, j, b) at c = 0 in
-    ``[A + 1, B]`` and ``[A + 1, A, B]`` tables; and for each entry of a ``[2, M, B]`` array
-    the flat index of (i, b) and of (j, b) in ``[A, B]``.
-    """
-    layout = _layout(actors)
-    draw = np.arange(draws, dtype=np.intp)
-    above = (layout.first[:, None] + 1) * actors
-    bases = (
-        (layout.first[:, None] + 1) * draws + draw,
-        (above + layout.first[:, None]) * draws + draw,
-        (above + layout.second[:, None]) * draws + draw,
-        (layout.mover[:, None] * draws + draw).reshape(-1),
-        (layout.other[:, None] * draws + draw).reshape(-1),
-    )
-    for array in bases:
-        array.flags.writeable = False
-    return bases
-
-
-def _stacked(pairs: int, draws: int) -> FloatArray:
-    """A ``[2M + 1, B]`` buffer for ordered-pair values whose last row stays zero."""
-    buffer = np.empty((2 * pairs + 1, draws))
-    buffer[-1] = 0.0
-    return buffer
-
-
-def _square(stacked: FloatArray, layout: _Layout) -> FloatArray:
-    """``[A, A, B]`` view of ``[2M + 1, B]`` ordered-pair values, zero on the diagonal."""
-    actors = layout.start.size
-    return stacked.take(layout.square, axis=0).reshape(actors, actors, -1)
+    gap: FloatArray  # [A, A, B] x_j − x_i
+    distance: FloatArray  # [A, A, B] d_ij = |x_i − x_j| / R, at most 1
+    distinct: BoolArray  # [A, A, B] |x_i − x_j| > tolerance
+    low: IntArray  # [M, B] flat index of C[L_ij, i, b] for the M pairs i < j (see _support)
+    high: IntArray  # [M, B] flat index of C[L_ij, j, b]
+    split: IntArray  # [M, B] flat index of (L_ij, b) in an [A + 1, B] array
+    apart: FloatArray  # [M, B] 1 where the pair's positions differ, else 0
 
 
 def _sum_leading(values: FloatArray) -> FloatArray:
@@ -231,200 +170,104 @@ def _sum_leading(values: FloatArray) -> FloatArray:
     return values[0] if values.shape[0] else np.zeros(values.shape[1:])
 
 
-def _cumulative(values: FloatArray, out: FloatArray) -> FloatArray:
-    """``out[1:] = np.cumsum(values, axis=0)`` and ``out[0] = 0`` for ``[A, B]`` values.
-
-    The same additions in the same order, row by row: NumPy accumulates along a leading axis
-    several times more slowly.
-    """
-    out[0] = 0.0
-    if len(values):
-        out[1] = values[0]
-    for row in range(1, len(values)):
-        np.add(out[row], values[row], out=out[row + 1])
-    return out
+def _upper(actors: int) -> tuple[IntArray, IntArray]:
+    first, second = np.triu_indices(actors, 1)
+    return first.astype(np.intp), second.astype(np.intp)
 
 
-def _sorted_median(x: FloatArray, weight: FloatArray) -> FloatArray:
-    """Lower weighted median of ``[A, B]`` positions already sorted (stably) along axis 0.
-
-    The same selection as :func:`accord.models.median.weighted_median` (equal weights when all
-    are zero), read off the sort each round already does.
-    """
-    weights = np.where(weight.sum(axis=0) > 0, weight, 1.0)
-    cumulative = _cumulative(weights, np.empty((len(x) + 1, x.shape[1])))[1:]
-    reached = cumulative >= cumulative[-1] / 2.0 * (1 - 1e-12)
-    return x[np.argmax(reached, axis=0), np.arange(x.shape[1])]
-
-
-def _median(position: FloatArray, weight: FloatArray) -> FloatArray:
-    """Lower weighted median of ``[A, B]`` positions in the actors' own order."""
-    order = np.argsort(position, axis=0, kind="stable")
-    return _sorted_median(
-        np.take_along_axis(position, order, axis=0), np.take_along_axis(weight, order, axis=0)
-    )
-
-
-class _Pairs(NamedTuple):
-    """Geometry of one round (sorted actors; see the layout note above)."""
-
-    gap: FloatArray  # [2, M, B] x_j − x_i for the ordered pair (i, j)
-    distance: FloatArray  # [M, B] d_ij = |x_i − x_j| / R, at most 1
-    distinct: BoolArray  # [M, B] |x_i − x_j| > tolerance
-    apart: FloatArray  # [M, B] 1.0 where distinct, else 0.0
-    both: FloatArray  # [M, B] x_i + x_j
-    low: IntArray  # [M, B] flat index of C[L_ij, i, b] in an [A + 1, A, B] table (_support)
-    high: IntArray  # [M, B] flat index of C[L_ij, j, b]
-    split: IntArray  # [M, B] flat index of (L_ij, b) in an [A + 1, B] array
-
-
-def _pairs(position: FloatArray, span: FloatArray, layout: _Layout) -> _Pairs:
-    """Distances, and how many actors sit at or left of each pair's midpoint (L_ij).
-
-    Every k ≤ i counts, so L_ij = i + 1 + #{i < k < j: x_k ≤ midpoint}; the count is made for
-    pairs apart (elsewhere the support is zero whatever L is): the midpoint of such a pair lies
-    below x_j unless ulp(2 x_j) exceeds the tolerance, so for huge positions all actors are
-    counted instead.
-    """
+def _pairs(position: FloatArray, span: FloatArray) -> _Pairs:
+    """Distances, and how many actors sit at or left of each pair's midpoint (L_ij)."""
     actors, draws = position.shape
-    first, second, start = layout.first, layout.second, layout.start
-    low, high = position.take(first, axis=0), position.take(second, axis=0)
-    gap = np.empty((2, first.size, draws))
-    np.subtract(high, low, out=gap[0])  # ≥ 0: actors are sorted
-    np.negative(gap[0], out=gap[1])
-    distinct = gap[0] > TOLERANCE
-    distance = np.divide(gap[0], span)
-    if (gap[0, -1] > span).any():  # the widest pair; d ≤ 1 already whenever R ≥ the range
-        np.minimum(distance, 1.0, out=distance)
-    both = np.add(low, high)
-    midpoint = both * 0.5
-    count = np.zeros((first.size, draws), dtype=np.uint8 if actors < 256 else np.intp)
-    for offset in range(1, actors - 1):  # k = i + offset, for the pairs with j − i > offset
-        rows = slice(start[offset], None)
-        counted = position.take(first[rows] + offset, axis=0) <= midpoint[rows]
-        count[rows] += counted.view(np.uint8) if count.dtype == np.uint8 else counted
-    if max(-position[0].min(), position[-1].max()) > 4096:  # ulp(2 x) may exceed the tolerance
-        count = (position[:, None, :] <= midpoint[None, :, :]).sum(axis=0) - first[:, None] - 1
-    split_base, low_base, high_base = _flat_bases(actors, draws)[:3]
-    split = np.multiply(count, draws, dtype=np.intp)
-    split += split_base
-    low_index = np.multiply(count, actors * draws, dtype=np.intp)
-    high_index = low_index + high_base
-    low_index += low_base
-    return _Pairs(gap, distance, distinct, distinct.astype(np.float64), both, low_index,
-                  high_index, split)  # fmt: skip
+    first, second = _upper(actors)
+    gap = position[None, :, :] - position[:, None, :]
+    distance = np.abs(gap)
+    distinct = distance > TOLERANCE
+    distance /= span
+    np.minimum(distance, 1.0, out=distance)
+    midpoint = (position[first] + position[second]) * 0.5
+    small = np.int16 if actors < np.iinfo(np.int16).max else np.intp  # faster to add up
+    count = (position[:, None, :] <= midpoint[None, :, :]).sum(axis=0, dtype=small)
+    count = count.astype(np.intp)
+    draw = np.arange(draws, dtype=np.intp)
+    split = count * draws + draw
+    low = (count * actors + first[:, None]) * draws + draw
+    high = low + (second - first)[:, None] * draws
+    apart = (position[second] - position[first] > TOLERANCE).astype(np.float64)
+    return _Pairs(gap, distance, distinct, low, high, split, apart)
 
 
-def _linear_support(
-    pairs: _Pairs, position: FloatArray, span: FloatArray, weight: FloatArray, layout: _Layout
-) -> FloatArray:
-    """N_ij = Σ_k w_k max(0, d_kj − d_ki) for ordered pairs, ``[2M + 1, B]`` (zero last row).
+def _support(
+    pairs: _Pairs, position: FloatArray, span: FloatArray, weight: FloatArray,
+    exponent: FloatArray | None,
+) -> FloatArray:  # fmt: skip
+    """N_ij = Σ_k w_k max(0, f_k(d_kj) − f_k(d_ki)), ``[A, A, B]``, f_k(d) = d^{r_k} or d.
 
-    Since d increases with distance, k supports i against j exactly when it is on i's side of
-    their midpoint: with actors sorted, the first L_ij actors for i < j. With f_k(d) = d the
-    sums over those actors reduce to prefix sums of w_k and w_k x_k, so N costs O(A²) per draw.
+    Since f_k increases, k supports i against j exactly when it is on i's side of their
+    midpoint: with actors sorted, the first L_ij actors for i < j. So N_ij is a difference of
+    prefix sums over k (suffix sums for j against i): O(A²) work per draw after counting,
+    not O(A³). With f_k(d) = d the prefix sums reduce to those of w_k and w_k x_k.
     """
     actors, draws = weight.shape
-    first, second = layout.first, layout.second
-    mass = _cumulative(weight, np.empty((actors + 1, draws)))
-    moment = _cumulative(weight * position, np.empty((actors + 1, draws)))
-    below, at = mass.take(pairs.split), moment.take(pairs.split)
-    mass_low, moment_low = mass.take(first + 1, axis=0), moment.take(first + 1, axis=0)
-    mass_high, moment_high = mass.take(second, axis=0), moment.take(second, axis=0)
-    gap, both = pairs.gap[0], pairs.both
-    support = _stacked(first.size, draws)
-    stacked = support[:-1].reshape(2, first.size, draws)
-    ahead, behind = stacked
-    scratch = np.multiply(mass_low, gap, out=ahead)
-    scratch = np.subtract(below, mass_low, out=mass_low)
-    scratch *= both
-    ahead += scratch
-    np.subtract(at, moment_low, out=scratch)
-    scratch *= 2.0
-    ahead -= scratch
-    np.subtract(mass[-1], mass_high, out=behind)
-    behind *= gap
-    np.subtract(moment_high, at, out=scratch)
-    scratch *= 2.0
-    behind += scratch
-    np.subtract(mass_high, below, out=scratch)
-    scratch *= both
-    behind -= scratch
-    stacked *= np.divide(pairs.apart, span, out=scratch)
+    first, second = _upper(actors)
+    if exponent is None:
+        cumulative = np.zeros((2, actors + 1, draws))
+        np.cumsum(weight, axis=0, out=cumulative[0, 1:])
+        np.cumsum(weight * position, axis=0, out=cumulative[1, 1:])
+        mass, moment = cumulative
+        below, at = mass.reshape(-1)[pairs.split], moment.reshape(-1)[pairs.split]
+        low, high = position[first], position[second]
+        mass_low, moment_low = mass[first + 1], moment[first + 1]  # actors up to i
+        mass_high, moment_high = mass[second], moment[second]  # actors before j
+        ahead = mass_low * (high - low) + (below - mass_low) * (low + high)
+        ahead -= 2.0 * (at - moment_low)
+        behind = (mass[-1] - mass_high) * (high - low) + 2.0 * (moment_high - at)
+        behind -= (mass_high - below) * (low + high)
+        scale = pairs.apart / span
+        ahead *= scale
+        behind *= scale
+    else:
+        prefix = np.zeros((actors + 1, actors, draws))
+        np.power(pairs.distance, exponent[:, None, :], out=prefix[1:])
+        prefix[1:] *= weight[:, None, :]
+        spare = np.empty_like(prefix)
+        step = 1
+        while step < actors:  # prefix sums by doubling (NumPy's cumsum along axis 0 is slow)
+            spare[: step + 1] = prefix[: step + 1]
+            np.add(prefix[step + 1 :], prefix[1:-step], out=spare[step + 1 :])
+            prefix, spare = spare, prefix
+            step *= 2
+        flat = prefix.reshape(-1)
+        ahead = (flat[pairs.high] - flat[pairs.low]) * pairs.apart
+        total = prefix[-1]
+        behind = (total[first] - total[second] + ahead) * pairs.apart
+    support = np.zeros((actors, actors, draws))
+    support[first, second] = ahead
+    support[second, first] = behind
     return support
 
 
-def _power_support(
-    pairs: _Pairs, weight: FloatArray, exponent: FloatArray, layout: _Layout
-) -> FloatArray:
-    """N_ij = Σ_k w_k max(0, d_kj^{r_k} − d_ki^{r_k}) for ordered pairs, ``[2M + 1, B]``.
-
-    The same split at the midpoint as :func:`_linear_support`, so N is a difference of prefix
-    sums C[l, t] = Σ_{k<l} w_k d_kt^{r_k} taken at l = L_ij (suffix sums for j against i).
-    Zero distances are raised as ones and corrected after: ``np.power`` is several times
-    slower on zero bases.
-    """
-    actors, draws = weight.shape
-    pairs_count = layout.first.size
-    zero = np.equal(pairs.distance, 0.0).astype(np.float64)
-    base = np.add(pairs.distance, zero)
-    table = _stacked(pairs_count, draws)
-    powered = table[:-1].reshape(2, pairs_count, draws)
-    np.power(base, exponent.take(layout.mover, axis=0).reshape(powered.shape), out=powered)
-    powered -= zero
-    powered *= weight.take(layout.mover, axis=0).reshape(powered.shape)
-    prefix = np.empty((actors + 1, actors, draws))
-    prefix[0] = 0.0
-    table.take(layout.square, axis=0, out=prefix[1:].reshape(actors * actors, draws))
-    step = 1
-    while step < actors:  # prefix sums by doubling, in place from the top down
-        top = actors + 1
-        while top > step + 1:
-            bottom = max(step + 1, top - step)
-            np.add(prefix[bottom:top], prefix[bottom - step : top - step], out=prefix[bottom:top])
-            top = bottom
-        step *= 2
-    support = _stacked(pairs_count, draws)
-    ahead, behind = support[:-1].reshape(2, pairs_count, draws)
-    prefix.take(pairs.high, out=ahead)
-    ahead -= prefix.take(pairs.low)
-    ahead *= pairs.apart
-    total = prefix[-1]
-    np.subtract(total[layout.first], total[layout.second], out=behind)
-    behind += ahead
-    behind *= pairs.apart
-    return support
-
-
-def _probability(support: FloatArray, variant: Variant, layout: _Layout) -> FloatArray:
-    """P_ij from N_ij, ``[2, M, B]``: globally normalised (``scholz-code``) or pairwise."""
-    pairs_count = layout.first.size
-    stacked = support[:-1].reshape(2, pairs_count, -1)
+def _probability(support: FloatArray, variant: Variant) -> FloatArray:
+    """P_ij from N_ij: globally normalised (``scholz-code``) or pairwise (``paper``)."""
     if variant == "scholz-code":
-        total = 2.0 * _sum_leading(_square(support, layout).reshape(-1, support.shape[-1]))
-        inverse = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
-        return stacked * inverse
-    pair = stacked[0] + stacked[1]
+        total = 2.0 * _sum_leading(support.reshape(-1, support.shape[-1]))
+        return support * np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
+    pair = support + support.transpose(1, 0, 2)
     empty = pair <= 0
-    return stacked / (pair + empty) + 0.5 * empty
+    return support / (pair + empty) + 0.5 * empty
 
 
 class _Drift(NamedTuple):
     """What the status quo does without a challenge, for q < 1 (BDM's U_b, U_w and T)."""
 
-    reach: FloatArray  # [2, M, B] (|x_i − μ| + |x_i − x_j|) / R
-    toward: BoolArray  # [2, M, B] T_ij: moving j toward μ brings it closer to i
+    reach: FloatArray  # [A, A, B] (|x_i − μ| + |x_i − x_j|) / R
+    toward: BoolArray  # [A, A, B] T_ij: moving j toward μ brings it closer to i
 
 
-def _drift(
-    pairs: _Pairs, position: FloatArray, span: FloatArray, weight: FloatArray, layout: _Layout
-) -> _Drift:
-    median = _sorted_median(position, weight)
+def _drift(pairs: _Pairs, position: FloatArray, span: FloatArray, weight: FloatArray) -> _Drift:
+    median = weighted_median(weight.T[:, :, None], position.T[:, :, None]).T  # [1, B]
     to_median = np.abs(position - median) / span
-    shape = pairs.gap.shape
-    reach = to_median.take(layout.mover, axis=0).reshape(shape) + pairs.distance
-    toward = (median - position.take(layout.other, axis=0).reshape(shape)) * pairs.gap < 0
-    return _Drift(reach, toward)
+    toward = (median[:, None, :] - position[None, :, :]) * pairs.gap < 0
+    return _Drift(to_median[:, None, :] + pairs.distance, toward)
 
 
 def _status_quo(drift: _Drift | None, power: FloatArray | None, q: float) -> FloatArray | float:
@@ -439,28 +282,19 @@ def _status_quo(drift: _Drift | None, power: FloatArray | None, q: float) -> Flo
 
 
 def _risk_exponent(
-    pairs: _Pairs,
-    drift: _Drift | None,
-    probability: FloatArray,
-    salience: FloatArray,
-    q: float,
-    layout: _Layout,
+    pairs: _Pairs, drift: _Drift | None, probability: FloatArray, salience: FloatArray, q: float
 ) -> FloatArray:
     """r_i from Sec_i = Σ_{j≠i} E_j(U_ji), computed with every exponent equal to 1.
 
     Below, ``utility[c, t]`` is challenger c's expected utility against target t; at r = 1,
     U_s = 2d, U_f = −2d and U_sq = 0.
     """
-    shape = probability.shape
-    stacked = _stacked(shape[1], shape[2])
-    utility = stacked[:-1].reshape(shape)
-    np.subtract(1.0, probability, out=utility)
-    utility *= (4.0 * salience).take(layout.other, axis=0).reshape(shape)
-    np.subtract(2.0, utility, out=utility)
-    utility *= pairs.distance
+    utility = pairs.distance * (2.0 - 4.0 * salience[None, :, :] * (1.0 - probability))
     if drift is not None:
         utility -= _status_quo(drift, None, q)
-    exposure = _sum_leading(_square(stacked, layout))
+        actors = utility.shape[0]
+        utility[np.arange(actors), np.arange(actors)] = 0.0
+    exposure = _sum_leading(utility)
     high, low = exposure.max(axis=0), exposure.min(axis=0)
     spread = high - low
     scale = np.divide(1.0, spread, out=np.zeros_like(spread), where=spread > TOLERANCE)
@@ -476,45 +310,40 @@ def _challenge_utilities(
     exponent: FloatArray | None,
     variant: Variant,
     q: float,
-    layout: _Layout,
 ) -> tuple[FloatArray, FloatArray]:
     """(a, b): a_ij = i's EU of challenging j; b_ij = j's EU of challenging i as i judges it.
 
     ``paper``: b = aᵀ, in j's own terms. ``scholz-code``: b in i's terms (r_i, s_i).
     E = s_t (P U_s + (1 − P) U_f) + (1 − s_t) U_s − (status quo) = U_s − s_t (1 − P)(U_s − U_f)
-    − (status quo), computed in place; U_s and U_s − U_f depend on i only through r_i.
+    − (status quo), computed in place.
     """
-    shape = probability.shape
     distance = pairs.distance
-    power = None
-    if exponent is None:  # U_s = 2d and U_s − U_f = 4d at r = 1
+    power = None if exponent is None else exponent[:, None, :]
+    if power is None:  # U_s = 2d and U_s − U_f = 4d at r = 1
         success, stake = 2.0 * distance, 4.0 * distance
     else:
-        power = exponent.take(layout.mover, axis=0).reshape(shape)
         half = np.multiply(distance, 0.5)
-        stake = np.power(np.add(half, 0.5), power)
-        success = np.power(np.subtract(0.5, half, out=half), power)
+        stake = np.add(half, 0.5)
+        np.power(stake, power, out=stake)
+        success = np.subtract(0.5, half, out=half)
+        np.power(success, power, out=success)
         stake -= success
         stake *= 4.0
         success *= -4.0
         success += 2.0
-    held: FloatArray | float
-    if drift is None and exponent is not None:  # U_sq depends on i only: work it out per actor
-        settled = 2.0 - 4.0 * np.power(np.full_like(exponent, 0.5), exponent)
-        held = settled.take(layout.mover, axis=0).reshape(shape)
-    else:
-        held = _status_quo(drift, power, q)
-    chance = np.subtract(1.0, probability)
-    target_salience = salience.take(layout.other, axis=0).reshape(shape)
-    a = np.multiply(chance, target_salience)
+    held = _status_quo(drift, power, q)
+    a = np.subtract(1.0, probability)
+    a *= salience[None, :, :]
     a *= stake
     np.subtract(success, a, out=a)
     a -= held
     if variant == "paper":
-        return a, a[::-1]
+        return a, a.transpose(1, 0, 2)
     if drift is not None:
-        held = _status_quo(_Drift(drift.reach[::-1], drift.toward[::-1]), power, q)
-    b = np.multiply(chance[::-1], target_salience[::-1])
+        mirrored = _Drift(drift.reach.transpose(1, 0, 2), drift.toward.transpose(1, 0, 2))
+        held = _status_quo(mirrored, power, q)
+    b = np.subtract(1.0, probability.transpose(1, 0, 2))
+    b *= salience[:, None, :]
     b *= stake
     np.subtract(success, b, out=b)
     b -= held
@@ -528,86 +357,54 @@ def _choose(
     a: FloatArray,
     b: FloatArray,
     variant: Variant,
-    record: int,
 ) -> tuple[FloatArray, IntArray, IntArray]:
-    """Each actor's accepted offer: new positions, and kinds and challengers (first draws).
+    """Each actor's accepted offer: new positions, offer kinds (0 = none) and challengers.
 
     Offers are ranked by one key, 2 × (kind − 1) plus a tie-breaker on [0, 1] (the distance
     moved, or for ``scholz-code`` compromises the code's (|a| x_i + |b| x_j)/(|a| + |b|));
-    exact ties go to the lower landing position, then to the lower challenger index. Only a
-    minority of ordered pairs make an offer, so offers are listed (``np.flatnonzero``) and the
-    minima per actor taken with ``np.minimum.at``. Kinds and challengers, ``[A, record]``, are
-    only worked out for the first ``record`` draws.
+    exact ties go to the lower landing position, then to the lower challenger index. Masks
+    enter as 0/1 factors rather than through ``np.where`` (slow on irregular masks), and work
+    happens in place, which matters as much as the arithmetic at these sizes.
     """
-    actors, draws = position.shape
-    mover_at, other_at = _flat_bases(actors, draws)[3:]
-    flat_a, flat_b, gap = a.reshape(-1), b.reshape(-1), pairs.gap.reshape(-1)
-    x, scale = position.reshape(-1), np.tile(span, actors)
+    actors = a.shape[0]
+    own = position[:, None, :]
     scratch = np.subtract(b, a)
-    mask = scratch > TOLERANCE
-    mask &= a > TOLERANCE
-    mask &= pairs.distinct
-    conflict = np.flatnonzero(mask)
-    yielding = a < -TOLERANCE
-    yielding &= b > TOLERANCE
-    yielding &= pairs.distinct
-    settles = np.greater(np.add(a, b, out=scratch), TOLERANCE, out=mask)
-    settles &= yielding
-    compromise = np.flatnonzero(settles)
-    below, above, moves = flat_a[compromise], flat_b[compromise], gap[compromise]
-    target = below / above  # x_j − (x_j − x_i)(1 − |a/b|)
+    conflict = (a > TOLERANCE) & (scratch > TOLERANCE) & pairs.distinct
+    yielding = (a < -TOLERANCE) & (b > TOLERANCE) & pairs.distinct
+    compromise = (a + b > TOLERANCE) & yielding
+    target = np.maximum(b, TOLERANCE)  # x_j − (x_j − x_i)(1 − |a/b|), exactly x_j if a full move
+    np.divide(a, target, out=target)
     target += 1.0
-    target *= moves
-    np.subtract(x[other_at[compromise]], target, out=target)
-    rows = mover_at[compromise]
-    if variant == "scholz-code":  # (|a| x_i + |b| x_j)/(|a| + |b|), then conflicts by distance
-        key = above / (above - below)
-        key *= moves
-        key += (position - position[:1]).reshape(-1)[rows]
-        key /= scale[rows]
+    target *= compromise
+    target *= pairs.gap
+    np.subtract(position[None, :, :], target, out=target)
+    if variant == "scholz-code":
+        key = np.maximum(scratch, TOLERANCE)  # (|a| x_i + |b| x_j)/(|a| + |b|)
+        np.divide(b, key, out=key)
+        key *= pairs.gap
+        key += (position - position[:1])[:, None, :]
+        key /= span
         key += 2.0
-        near = pairs.distance.reshape(-1)[conflict % pairs.distance.size]
-        kinds = [(conflict, near, x[other_at[conflict]]), (compromise, key, target)]
-    else:  # by distance moved, capitulations (b ≥ |a|) last
-        key = np.abs(target - x[rows])
-        key /= scale[rows]
-        key += 2.0
-        capitulation = np.flatnonzero(yielding > settles)
-        kinds = [
-            (conflict, np.abs(gap[conflict]) / scale[mover_at[conflict]], x[other_at[conflict]]),
-            (compromise, key, target),
-            (capitulation, np.abs(gap[capitulation]) / scale[mover_at[capitulation]] + 4.0,
-             x[other_at[capitulation]]),
-        ]  # fmt: skip
-    offers = np.concatenate([kind[0] for kind in kinds])
-    keys = np.concatenate([kind[1] for kind in kinds])
-    landings = np.concatenate([kind[2] for kind in kinds]) + 0.0  # as −0.0 + 0.0 = 0.0
-    rows = mover_at[offers]
-    best = np.full(actors * draws, _NO_OFFER)
-    np.minimum.at(best, rows, keys)
-    tied = keys <= best[rows] + TOLERANCE
-    rows, landings, offers = rows[tied], landings[tied], offers[tied]
-    new = np.full(actors * draws, np.inf)
-    np.minimum.at(new, rows, landings)
-    best, new = best.reshape(actors, draws), new.reshape(actors, draws)
+        key *= compromise
+        key += np.multiply(conflict, pairs.distance, out=scratch)
+        offered = conflict | compromise
+    else:
+        key = np.subtract(target, own)
+        np.abs(key, out=key)
+        key /= span
+        key += np.multiply(compromise, 2.0, out=scratch)
+        key += np.multiply(yielding & ~compromise, 4.0, out=scratch)
+        offered = conflict | yielding
+    key += np.multiply(~offered, _NO_OFFER, out=scratch)
+    best = key.min(axis=1)
+    landing = np.multiply(key > best[:, None, :] + TOLERANCE, _NO_OFFER, out=key)
+    landing += target
+    new = landing.min(axis=1)
+    index = np.multiply(landing > new[:, None, :] + TOLERANCE, actors, dtype=np.intp)
+    index += np.arange(actors, dtype=np.intp)[None, :, None]
     moved = best < _NO_OFFER / 2
-    shown = (landings <= new.reshape(-1)[rows] + TOLERANCE) & (rows % draws < record)
-    challenger = np.full(actors * draws, actors)
-    np.minimum.at(challenger, rows[shown], other_at[offers[shown]] // draws)
-    challenger = challenger.reshape(actors, draws)[:, :record]
-    own = np.broadcast_to(np.arange(actors)[:, None], challenger.shape)
-    kind = moved[:, :record] * (1 + np.floor(best[:, :record] * 0.5)).astype(np.intp)
-    return np.where(moved, new, position), kind, np.where(moved[:, :record], challenger, own)
-
-
-class _Step(NamedTuple):
-    """One round on ``[A, B]`` arrays, in the actors' own order."""
-
-    position: FloatArray  # [A, B] after the round
-    kind: IntArray  # [A, R] for the first R draws
-    challenger: IntArray  # [A, R]
-    exponent: FloatArray  # [A, R]
-    median: FloatArray  # [B] weighted median before the round
+    kind = moved * (1 + np.floor(best * 0.5)).astype(np.intp)
+    return np.where(moved, new, position), kind, index.min(axis=1)
 
 
 def _round(
@@ -618,49 +415,42 @@ def _round(
     variant: Variant,
     q: float,
     risk: bool,
-    record: int,
-) -> _Step:
-    """One round on ``[A, B]`` arrays (draws last); details for the first ``record`` draws."""
+) -> RoundResult:
+    """One round on ``[A, B]`` arrays (draws last); returns ``[A, B]`` arrays."""
     actors, draws = position.shape
     order = np.argsort(position, axis=0, kind="stable")
     flat = (order * draws + np.arange(draws)).reshape(-1)  # sorted → original, flat indices
     x, w, s = (
         np.take(values, flat).reshape(actors, draws) for values in (position, weight, salience)
     )
-    median = _sorted_median(x, w)
-    if actors < 2:
-        still = np.zeros((actors, record), dtype=np.intp)
-        return _Step(position.copy(), still, still, np.ones((actors, record)), median)
     current = x[-1] - x[0]
     if variant == "scholz-code":
         current = np.maximum(current, span)
     scale = np.where(current > TOLERANCE, current, 1.0)
-    layout = _layout(actors)
-    pairs = _pairs(x, scale, layout)
-    drift = _drift(pairs, x, scale, w, layout) if q < 1 else None
-    probability = _probability(_linear_support(pairs, x, scale, w, layout), variant, layout)
+    pairs = _pairs(x, scale)
+    drift = _drift(pairs, x, scale, w) if q < 1 else None
+    probability = _probability(_support(pairs, x, scale, w, None), variant)
     exponent: FloatArray | None = None
     if risk:
-        exponent = _risk_exponent(pairs, drift, probability, s, q, layout)
+        exponent = _risk_exponent(pairs, drift, probability, s, q)
         if variant == "scholz-code":
-            support = _power_support(pairs, w, exponent, layout)
-            probability = _probability(support, variant, layout)
-    a, b = _challenge_utilities(pairs, drift, probability, s, exponent, variant, q, layout)
-    new, kind, challenger = _choose(pairs, x, scale, a, b, variant, record)
-    moved = np.empty_like(new)
-    moved.reshape(-1)[flat] = new.reshape(-1)
-    shown = order[:, :record]
-    draw = np.arange(record)
-    challenger = shown[challenger, draw]  # sorted → original indices
-    used = np.ones((actors, record)) if exponent is None else exponent[:, :record]
-    kind, challenger, used = (_unsort(values, shown) for values in (kind, challenger, used))
-    return _Step(moved, kind, challenger, used, median)
+            probability = _probability(_support(pairs, x, scale, w, exponent), variant)
+    a, b = _challenge_utilities(pairs, drift, probability, s, exponent, variant, q)
+    new, kind, challenger = _choose(pairs, x, scale, a, b, variant)
+    used = np.ones_like(x) if exponent is None else exponent
+    original = np.take(order, (challenger * draws + np.arange(draws)).reshape(-1))
+    return RoundResult(
+        _unsort(new, flat),
+        _unsort(kind, flat),
+        _unsort(original.reshape(actors, draws), flat),
+        _unsort(used, flat),
+    )
 
 
-def _unsort(values: ArrayType, order: IntArray) -> ArrayType:
-    """Put ``[A, R]`` values computed in sorted order back in the actors' own order."""
+def _unsort(values: ArrayType, flat: IntArray) -> ArrayType:
+    """Put ``[A, B]`` values computed in sorted order back in the actors' own order."""
     unsorted = np.empty_like(values)
-    unsorted[order, np.arange(order.shape[1])] = values
+    unsorted.reshape(-1)[flat] = values.reshape(-1)
     return unsorted
 
 
@@ -704,7 +494,6 @@ def bargaining_round(
         variant,
         q,
         risk,
-        x.shape[0],
     )
     return RoundResult(
         np.ascontiguousarray(result.position.T),
@@ -716,7 +505,6 @@ def bargaining_round(
 
 class _ChunkRun(NamedTuple):
     trajectory: FloatArray  # [n, T_run + 1, A] for n (draw, issue) rows
-    median: FloatArray  # [n, T_run + 1] weighted medians
     rounds_run: IntArray  # [n] rounds in which something moved, before the first still round
     converged: BoolArray  # [n]
     kinds: list[IntArray]  # per round, [A, k] for the chunk's first k rows that belong to draw 0
@@ -804,12 +592,11 @@ class ExpectedUtilityModel:
         length = (self.rounds if self.rounds is not None else int(rounds_run.max(initial=0))) + 1
         trajectory = np.concatenate([_fit(run.trajectory, length) for run in runs])
         positions = trajectory.reshape(draws, issues, length, actors).transpose(0, 2, 3, 1)
-        medians = np.concatenate([_fit(run.median, length) for run in runs])
-        median = medians.reshape(draws, issues, length).transpose(0, 2, 1)
         weight = problem.capability[:, None, :, None] * problem.salience[:, None, :, :]
         weight = np.broadcast_to(weight, positions.shape).reshape(-1, actors, issues)
-        mean = weighted_mean(weight, positions.reshape(-1, actors, issues))
-        mean = mean.reshape(draws, length, issues)
+        flat = positions.reshape(-1, actors, issues)
+        median = weighted_median(weight, flat).reshape(draws, length, issues)
+        mean = weighted_mean(weight, flat).reshape(draws, length, issues)
         events = [
             _events(runs[d // chunk], d % chunk, problem.actor_ids, length) for d in range(issues)
         ]
@@ -858,26 +645,23 @@ class ExpectedUtilityModel:
         sal = np.ascontiguousarray(salience.T, dtype=np.float64)
         span = x.max(axis=0) - x.min(axis=0)
         limit = self.rounds if self.rounds is not None else self.max_rounds
-        states, medians = [x], []
+        states = [x]
         active = np.ones(x.shape[1], dtype=bool)
         rounds_run = np.zeros(x.shape[1], dtype=np.intp)
         kinds: list[IntArray] = []
         challengers: list[IntArray] = []
         for _ in range(limit):
-            step = _round(x, weight, sal, span, self.variant, self.q, self.risk, record)
-            active &= np.any(step.position != x, axis=0)
+            result = _round(x, weight, sal, span, self.variant, self.q, self.risk)
+            active &= np.any(result.position != x, axis=0)
             rounds_run += active
-            x = step.position
+            x = result.position
             states.append(x)
-            medians.append(step.median)
-            kinds.append(step.kind)
-            challengers.append(step.challenger)
+            kinds.append(result.kind[:, :record])
+            challengers.append(result.challenger[:, :record])
             if self.rounds is None and not active.any():
                 break
-        medians.append(_median(x, weight))
         trajectory = np.stack(states).transpose(2, 0, 1)  # [B, T, A]
-        median = np.stack(medians).T  # [B, T]
-        return _ChunkRun(trajectory, median, rounds_run, ~active, kinds, challengers)
+        return _ChunkRun(trajectory, rounds_run, ~active, kinds, challengers)
 
     def _settle(self, median: FloatArray, mean: FloatArray, rounds_run: IntArray) -> FloatArray:
         if self.forecast == "median":
@@ -892,7 +676,7 @@ class ExpectedUtilityModel:
 
 
 def _fit(trajectory: FloatArray, length: int) -> FloatArray:
-    """Cut a ``[B, T, ...]`` trajectory to ``length`` rounds, or pad it with its last state."""
+    """Cut a ``[B, T, A]`` trajectory to ``length`` rounds, or pad it with its last state."""
     if trajectory.shape[1] >= length:
         return trajectory[:, :length]
     padding = np.repeat(trajectory[:, -1:], length - trajectory.shape[1], axis=1)
