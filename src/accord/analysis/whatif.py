@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from accord.errors import ErrorDetail, InputError
 from accord.scenario import checks
 from accord.scenario.compile import as_of
-from accord.scenario.load import _locate, _parse_yaml, _read_text
+from accord.scenario.load import locate, parse_yaml, read_text
 from accord.scenario.schema import Number, Scenario, Update
 
 SET_OPTION = "--set"
@@ -91,7 +91,7 @@ def read_overlay(path: str | Path) -> list[Change]:
     name = str(path)
     if not file.is_file():
         raise InputError.single(name, "no such overlay file", hint="give the path of a YAML file")
-    data, marks = _parse_yaml(_read_text(file, name), name)
+    data, marks = parse_yaml(read_text(file, name), name)
     if not isinstance(data, dict):
         raise InputError.single(
             name,
@@ -104,7 +104,7 @@ def read_overlay(path: str | Path) -> list[Change]:
         raise InputError(
             name,
             [
-                _locate(
+                locate(
                     ErrorDetail(
                         f"unknown field {unknown[0]!r}",
                         (unknown[0],),
@@ -119,7 +119,7 @@ def read_overlay(path: str | Path) -> list[Change]:
         raise InputError(
             name,
             [
-                _locate(
+                locate(
                     ErrorDetail(
                         "'changes' must be a non-empty mapping of PATH: VALUE",
                         ("changes",),

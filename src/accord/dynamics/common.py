@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import InputError
-from accord.scenario.compile import FloatArray, Problem, RNGLike, _sample
+from accord.scenario.compile import FloatArray, Problem, RNGLike, sample_numbers
 from accord.scenario.schema import Number, Scenario, War
 
 LOW_QUANTILE = 0.1
@@ -48,7 +48,7 @@ def sample(
     for ``{low, mode, high}``); a missing number gives NaN.
     """
     batch = 1 if draws is None else int(draws)
-    values = _sample([list(numbers)], batch, None if draws is None else generator)
+    values = sample_numbers([list(numbers)], batch, None if draws is None else generator)
     return values[:, 0, :]
 
 

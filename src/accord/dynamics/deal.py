@@ -61,7 +61,7 @@ from accord.dynamics.guarantees import (
 from accord.dynamics.war import WarSample, evaluation_date, look_ahead, sample_war, to_unit_scale
 from accord.errors import ErrorDetail, InputError
 from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
-from accord.scenario.load import _locate, _parse_json, _parse_yaml, _pydantic_details, _read_text
+from accord.scenario.load import locate, parse_json, parse_yaml, pydantic_details, read_text
 from accord.scenario.schema import Identifier, Number, Scenario
 
 _BUILTIN_DEALS = "accord.scenario.builtin"
@@ -114,11 +114,11 @@ def load_deal(reference_: str | os.PathLike[str], scenario: Scenario) -> Deal:
         path = shipped[text]
     if path.is_dir():
         raise InputError.single(text, "is a folder, not a deal file", hint="give a .yaml file")
-    raw = _read_text(path, text)
+    raw = read_text(path, text)
     if path.suffix.lower() == ".json":
-        data, marks = _parse_json(raw, text)
+        data, marks = parse_json(raw, text)
     else:
-        data, marks = _parse_yaml(raw, text)
+        data, marks = parse_yaml(raw, text)
     if not isinstance(data, dict):
         raise InputError.single(
             text, "top level is not a mapping", hint="a deal has id, title and terms", line=1
@@ -127,11 +127,11 @@ def load_deal(reference_: str | os.PathLike[str], scenario: Scenario) -> Deal:
         deal = Deal.model_validate(data)
     except ValidationError as error:
         raise InputError(
-            text, [_locate(detail, marks) for detail in _pydantic_details(error)]
+            text, [locate(detail, marks) for detail in pydantic_details(error)]
         ) from None
     problems = check_deal(deal, scenario)
     if problems:
-        raise InputError(text, [_locate(problem, marks) for problem in problems])
+        raise InputError(text, [locate(problem, marks) for problem in problems])
     return deal
 
 

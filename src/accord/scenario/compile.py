@@ -249,7 +249,7 @@ def compile(
     generator = None if draws is None else np.random.default_rng(rng)
 
     def sample(grid: list[list[Number | None]]) -> FloatArray:
-        return _sample(grid, batch, generator)
+        return sample_numbers(grid, batch, generator)
 
     low = np.array([issue.min for issue in issues])
     span = np.array([issue.max - issue.min for issue in issues])
@@ -277,7 +277,7 @@ def compile(
     )
 
 
-def _sample(
+def sample_numbers(
     grid: list[list[Number | None]], batch: int, generator: np.random.Generator | None
 ) -> FloatArray:
     """Point values, or draws, for a 2-D grid of numbers (None -> NaN); shape ``[B, R, C]``."""

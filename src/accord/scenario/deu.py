@@ -60,7 +60,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from accord.errors import InputError
-from accord.scenario.load import _read_text, parse
+from accord.scenario.load import parse, read_text
 from accord.scenario.schema import Scenario
 
 MEMBER_STATES: dict[str, str] = {
@@ -274,7 +274,7 @@ def load_deu(
             hint="give the path of a DEU III file (semicolon-delimited CSV)",
         )
     return import_deu(
-        _read_text(target, str(target)),
+        read_text(target, str(target)),
         str(target),
         missing_salience=missing_salience,
         commission_weight=commission_weight,

@@ -106,16 +106,16 @@ def load(
     """
     path = resolve(reference)
     name = str(reference) if not Path(os.fspath(reference)).exists() else str(path)
-    text = _read_text(path, name)
+    text = read_text(path, name)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         from accord.scenario.importers import import_csv
 
         return import_csv(text, name, scale_min=scale_min, scale_max=scale_max)
     if suffix in (".yaml", ".yml"):
-        data, marks = _parse_yaml(text, name)
+        data, marks = parse_yaml(text, name)
     elif suffix == ".json":
-        data, marks = _parse_json(text, name)
+        data, marks = parse_json(text, name)
     else:
         raise InputError.single(
             name,
@@ -126,7 +126,8 @@ def load(
     return parse(data, name, marks)
 
 
-def _read_text(path: Path, name: str) -> str:
+def read_text(path: Path, name: str) -> str:
+    """Read a text input file, refusing files over 10 MB, binary files and non-UTF-8 text."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError.single(
@@ -161,15 +162,16 @@ def parse(data: Any, name: str, marks: Marks | None = None) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise InputError(
-            name, [_locate(detail, marks) for detail in _pydantic_details(error)]
+            name, [locate(detail, marks) for detail in pydantic_details(error)]
         ) from None
     problems = checks.check(scenario)
     if problems:
-        raise InputError(name, [_locate(problem, marks) for problem in problems])
+        raise InputError(name, [locate(problem, marks) for problem in problems])
     return scenario
 
 
-def _pydantic_details(error: ValidationError) -> Iterator[ErrorDetail]:
+def pydantic_details(error: ValidationError) -> Iterator[ErrorDetail]:
+    """Turn pydantic's validation errors into located, hinted error details."""
     for item in error.errors(include_url=False):
         path = tuple(item["loc"])
         kind = item["type"]
@@ -205,7 +207,7 @@ def _pydantic_details(error: ValidationError) -> Iterator[ErrorDetail]:
         yield ErrorDetail(message, path, value, hint)
 
 
-def _locate(problem: ErrorDetail, marks: Marks) -> ErrorDetail:
+def locate(problem: ErrorDetail, marks: Marks) -> ErrorDetail:
     """Attach the line and column of the deepest known prefix of the problem's path."""
     path = problem.path
     while path:
@@ -218,7 +220,8 @@ def _locate(problem: ErrorDetail, marks: Marks) -> ErrorDetail:
     return problem
 
 
-def _parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
+def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
+    """Parse YAML safely; return the data and the line/column of every field path."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
@@ -256,7 +259,8 @@ def _collect_marks(node: yaml.Node, path: tuple[str | int, ...], marks: Marks) -
             _collect_marks(item, (*path, index), marks)
 
 
-def _parse_json(text: str, name: str) -> tuple[Any, Marks]:
+def parse_json(text: str, name: str) -> tuple[Any, Marks]:
+    """Parse JSON; return the data and the line/column of every field path."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -269,7 +273,7 @@ def _parse_json(text: str, name: str) -> tuple[Any, Marks]:
         ) from None
     # JSON is a subset of YAML: reuse YAML's composer for line numbers of valid JSON.
     try:
-        _, marks = _parse_yaml(text, name)
+        _, marks = parse_yaml(text, name)
     except InputError:
         marks = {}
     return data, marks
