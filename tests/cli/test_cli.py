@@ -156,3 +156,24 @@ def test_convert_csv_to_yaml(tmp_path: Path, shared_data: Path) -> None:
 def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0 and result.stdout.startswith("accord ")
+
+
+def test_forecast_says_plainly_when_no_deal_exists(tmp_path: Path) -> None:
+    scenario = tmp_path / "standoff.yaml"
+    scenario.write_text(
+        "id: standoff\ntitle: Standoff\nissues:\n  - {id: land, name: Land, min: 0, max: 100}\n"
+        "actors:\n"
+        "  - {id: a, name: Alpha, party: true, capability: 1, positions: {land: 0},"
+        " salience: {land: 100}, walk_away: {land: 30}}\n"
+        "  - {id: b, name: Beta, party: true, capability: 1, positions: {land: 100},"
+        " salience: {land: 100}, walk_away: {land: 80}}\n"
+    )
+    result = run("forecast", str(scenario), "-m", "nash", "--no-record")
+    assert result.returncode == 0, result.stderr
+    assert "nash: no deal" in result.stdout
+    assert "Alpha and Beta" in result.stdout
+    assert "✗" in result.stdout
+    sampled = run(
+        "forecast", str(scenario), "-m", "nash", "--draws", "10", "--seed", "1", "--no-record"
+    )
+    assert "in 0 % of draws" in sampled.stdout

@@ -46,7 +46,13 @@ from accord.cli.execution import (
 )
 from accord.cli.sweep import band_table, comovement_table
 from accord.errors import InputError
-from accord.report.terminal import forecast_csv, forecast_table, trace_events, trace_tables
+from accord.report.terminal import (
+    forecast_csv,
+    forecast_table,
+    no_deal_notes,
+    trace_events,
+    trace_tables,
+)
 from accord.scenario.load import DEFAULT_SCENARIO, load
 
 ModelOption = Annotated[
@@ -119,7 +125,15 @@ def forecast(
                     f"median [80 % interval] of {result.draws:,} draws, seed {result.seed}"
                 )
             screen.print(table)
+            if not isinstance(result, MonteCarlo):
+                for note in no_deal_notes(point):
+                    screen.print(note)
             if isinstance(result, MonteCarlo):
+                for name, feasible in result.feasible.items():
+                    screen.print(
+                        f"{name}: a deal beats every party's walk-away point in "
+                        f"{100 * float(feasible.mean()):.0f} % of draws."
+                    )
                 screen.print(band_table(result))
                 screen.print(comovement_table(result))
             changes = whatif_table(point.scenario, ran.results)
