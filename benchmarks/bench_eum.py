@@ -2,18 +2,18 @@
 
 Run from the repository root (``../shared/data/eum`` must sit beside the checkout)::
 
-    python benchmarks/bench_eum.py            # best of 3; 1, 1,000 and 10,000 draws
-    git show HEAD:src/accord/models/eum.py > /tmp/eum_before.py
-    python benchmarks/bench_eum.py --compare /tmp/eum_before.py   # and that version, side by side
+    python benchmarks/bench_eum.py                      # best of 3; 1, 1,000 and 10,000 draws
+    python benchmarks/bench_eum.py --compare HEAD~1     # and the model at a git revision
 
 Each size is a batch of draws of the emission case (Bueno de Mesquita 1994; Scholz, Calbert &
 Smith 2011, Table 1) with small noise on positions, saliences and capabilities (seeded
 ``numpy.random.Generator``), run for 10 rounds in the default ``scholz-code`` variant. The
 batched model is timed (wall clock and CPU time, best of ``--repeat`` runs) beside a naive
 per-draw loop written below (plain Python and NumPy, one draw at a time, the same algorithm,
-run once), and, with ``--compare``, beside another copy of the model's module, run in the same
-process with interleaved timings so that a noisy machine slows both alike; the script checks
-the forecasts agree and prints a markdown table. Reference: an open Python replication of the
+run once), and, with ``--compare REVISION``, beside the model as it was at that git revision
+(its ``eum.py``, and ``eum_kernels.py`` where it had one), run in the same process with
+interleaved timings so that a noisy machine slows both alike; the script reports how far the
+results differ and prints a markdown table. Reference: an open Python replication of the
 Scholz et al. code needs 13.1 s for 10,000 draws on this machine; the target is under 0.2 s.
 """
 
@@ -23,7 +23,9 @@ import argparse
 import csv
 import importlib.util
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -145,12 +147,37 @@ def naive(problem: Problem) -> np.ndarray:
 # --- timing ---------------------------------------------------------------------------------
 
 
-def load_module(path: Path) -> Any:
-    """Import another copy of ``accord/models/eum.py`` beside the installed one.
+def load_revision(revision: str) -> Any:
+    """Import the model as it was at a git revision, beside the installed one.
 
-    Its model class registers under the same name, so the registry is restored afterwards.
+    Its files are written to a temporary folder and imported under other names (the model's
+    import of its kernels redirected to the old kernels); its model class registers under the
+    same name as the installed one, so the registry is restored afterwards.
     """
-    spec = importlib.util.spec_from_file_location("eum_compared", path)
+    root = Path(__file__).resolve().parents[1]
+    folder = Path(tempfile.mkdtemp(prefix="eum_compared_"))
+
+    def source(name: str) -> str | None:
+        shown = subprocess.run(
+            ["git", "show", f"{revision}:src/accord/models/{name}"],
+            cwd=root, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        return shown.stdout if shown.returncode == 0 else None
+
+    model = source("eum.py")
+    if model is None:
+        raise SystemExit(f"no src/accord/models/eum.py at git revision {revision!r}")
+    kernels = source("eum_kernels.py")
+    if kernels is not None:
+        (folder / "eum_compared_kernels.py").write_text(kernels)
+        _import(folder / "eum_compared_kernels.py")
+        model = model.replace("from accord.models.eum_kernels", "from eum_compared_kernels")
+    (folder / "eum_compared.py").write_text(model)
+    return _import(folder / "eum_compared.py")
+
+
+def _import(path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     if spec is None or spec.loader is None:
         raise SystemExit(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
@@ -193,18 +220,18 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 1000, 10000])
     parser.add_argument("--repeat", type=int, default=3, help="best of this many runs")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--compare", type=Path, help="another eum.py to time side by side")
+    parser.add_argument("--compare", metavar="REVISION", help="git revision to time side by side")
     parser.add_argument("--no-naive", action="store_true", help="skip the per-draw loop")
     args = parser.parse_args()
 
     models = [ExpectedUtilityModel(max_rounds=ROUNDS)]
     if args.compare:
-        models.append(load_module(args.compare).ExpectedUtilityModel(max_rounds=ROUNDS))
+        models.append(load_revision(args.compare).ExpectedUtilityModel(max_rounds=ROUNDS))
     print(f"EUM, emission case, scholz-code, up to {ROUNDS} rounds; best of {args.repeat}; "
           f"Python {platform.python_version()}, NumPy {np.__version__}\n")  # fmt: skip
     header = "| draws | accord wall (s) | accord CPU (s) |"
     if args.compare:
-        header += f" {args.compare.name} wall (s) | CPU (s) | speed-up (CPU) | max abs diff |"
+        header += f" {args.compare} wall (s) | CPU (s) | speed-up (CPU) | max abs diff |"
     if not args.no_naive:
         header += " naive loop (s) | speed-up | max abs diff |"
     print(header + " draws/s |")
