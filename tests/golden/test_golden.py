@@ -1,4 +1,4 @@
-"""Golden snapshots (STYLE tier 4): every command's JSON output for fixed seeds, kept in
+"""Golden snapshots (STYLE tier 4): commands' JSON output for fixed seeds, kept in
 ``snapshots/`` and regenerated only by ``regenerate.py``. A change to any number beyond
 rtol 1e-6, or to any label, key or count, fails here and must be reviewed."""
 
