@@ -180,6 +180,21 @@ def test_analyses_add_their_sections() -> None:
     (bars,) = payload["ratification"]["figures"][0]["figure"]["data"]
     probabilities = [float(r.probability.mean()) for r in ratification.values()]
     assert bars["x"] == pytest.approx(probabilities, abs=1e-4)  # to_json rounds to 4 places
+    valuations = context.extras["deals"]
+    assert set(valuations) == set(ratification)  # the same deals: shipped ones and the forecast
+    deals = {f["id"]: f["figure"] for f in payload["deals"]["figures"]}
+    assert list(deals) == [f"fig-deal-{deal_id}" for deal_id in valuations]
+    twenty = valuations["20-point"].to_json()
+    walk_away, deal, _ = deals["fig-deal-20-point"]["data"]
+    parties = [item for item in twenty["actors"].values() if item["party"]]
+    assert deal["x"] == pytest.approx([item["value"]["value"] for item in parties])
+    assert walk_away["x"] == pytest.approx([item["walk_away"]["value"] for item in parties])
+    better = [i["name"] for i in parties if i["beats_walk_away"] >= 0.5]
+    assert f"<td>{', '.join(better)}</td>" in payload["deals"]["html"]
+    simulation = context.extras["talks"].to_json()
+    (talks,) = payload["talks"]["figures"]
+    assert talks["figure"]["layout"]["meta"]["agreement"] == simulation["agreement_probability"]
+    assert f"agree in {100 * simulation['agreement_probability']:.0f} %" in payload["talks"]["html"]
 
 
 def test_failed_analysis_is_reported_not_fatal(monkeypatch: pytest.MonkeyPatch) -> None:

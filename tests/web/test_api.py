@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,11 @@ import accord
 from accord.analysis.forecast import forecast
 from accord.analysis.whatif import Change, apply, current
 from accord.cli.serve import is_loopback
+from accord.report.context import ANALYSES
 from accord.scenario.load import dump
 from accord.scenario.schema import Number
 from accord.web import create_app
+from accord.web.app import RunRequest
 
 ACCORD = str(Path(sys.executable).with_name("accord"))
 
@@ -342,3 +346,10 @@ def test_serve_refuses_a_public_host_without_the_flag() -> None:
     )
     assert result.returncode == 2
     assert "not a loopback address" in result.stderr and "--allow-remote" in result.stderr
+
+
+def test_the_api_and_the_page_offer_every_report_analysis() -> None:
+    (item,) = typing.get_args(RunRequest.model_fields["analyses"].annotation)
+    assert typing.get_args(item) == ANALYSES
+    page = (Path(accord.web.__file__).parent / "static" / "index.html").read_text()
+    assert tuple(re.findall(r'name="analysis" value="([a-z]+)"', page)) == ANALYSES

@@ -62,7 +62,8 @@ def report(
         bool,
         typer.Option(
             "--analyses/--no-analyses",
-            help="Also run the timeline, sensitivity screen and levers (a few seconds more).",
+            help="Also run the timeline, sensitivity screen, levers, war, deal values, "
+            "ratification and simulated talks (a few seconds more).",
         ),
     ] = True,
     force: ForceOption = False,

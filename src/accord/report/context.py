@@ -4,8 +4,10 @@
 (:mod:`accord.analysis.whatif`), forecasts it with each model at the point values, and, on
 request, runs the Monte Carlo (:func:`accord.analysis.montecarlo.simulate`), the timeline across
 the dated updates, a Morris sensitivity screen, the levers of the parties, the war's bargaining
-range (:mod:`accord.dynamics.war`) and the ratification of the shipped deals and of the models'
-middle forecast (:mod:`accord.dynamics.ratify`). Every step checks
+range (:mod:`accord.dynamics.war`), what the shipped deals and the models' middle forecast are
+worth to each party against fighting on (:mod:`accord.dynamics.deal`) and whether they would
+be ratified (:mod:`accord.dynamics.ratify`), and simulated talks under a deadline
+(:mod:`accord.dynamics.talks`). Every step checks
 ``cancelled()`` first, and the Monte Carlo checks it after each block of draws, so a long run can
 be stopped. The numbers depend only on the inputs and the seed (the Monte Carlo's own
 ``SeedSequence`` blocks); with no seed the Monte Carlo draws one and the context records it.
@@ -26,7 +28,7 @@ from accord.analysis import montecarlo, sensitivity, timeline, whatif
 from accord.analysis.forecast import Forecast, ModelForecast
 from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
-from accord.dynamics import ratify, war
+from accord.dynamics import ratify, talks, war
 from accord.errors import InputError
 from accord.models.base import ForecastModel, get_model, registry
 from accord.scenario.checks import numbers
@@ -34,9 +36,11 @@ from accord.scenario.compile import FloatArray
 from accord.scenario.schema import Scenario
 
 MAX_DRAWS = 100_000
-ANALYSES = ("timeline", "sensitivity", "levers", "war", "ratification")
+ANALYSES = ("timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks")
 WAR_DRAWS = 200
+DEAL_DRAWS = 200
 RATIFICATION_DRAWS = 500
+TALKS_RUNS = 1000
 SENSITIVITY_MODELS = ("compromise", "median")  # cheap enough for a Morris screen in a report
 LEVER_MODEL = "compromise"  # closed form: every lever in milliseconds
 
@@ -68,8 +72,9 @@ class Context:
         The what-if changes applied on top of the scenario.
     extras
         Results of further analyses by name (``"montecarlo"``, ``"timeline"``,
-        ``"sensitivity"``, ``"levers"``, ``"war"``, ``"ratification"``), for the sections that
-        show them; ``"failed"`` maps an analysis that raised to its error message.
+        ``"sensitivity"``, ``"levers"``, ``"war"``, ``"deals"``, ``"ratification"``,
+        ``"talks"``), for the sections that show them; ``"failed"`` maps an analysis that
+        raised to its error message.
     """
 
     scenario: Scenario
@@ -130,9 +135,11 @@ def build(
     analyses
         Any of :data:`ANALYSES`: the forecast timeline across the dated updates, a Morris
         sensitivity screen (compromise or median model), the parties' levers (compromise), the
-        war's bargaining range month by month under each aid regime, and the probability that
-        each shipped deal, and the models' middle forecast, is ratified. Each runs only when
-        the scenario has what it needs (updates, ranges, parties, a war or ratification block).
+        war's bargaining range month by month under each aid regime, what each shipped deal and
+        the models' middle forecast is worth to every party against its walk-away point, the
+        probability that each of them is ratified, and simulated talks. Each runs only when the
+        scenario has what it needs (updates, ranges, parties, a war, ratification or talks
+        block).
     progress
         Called with ``(fraction done, what is running)``.
     cancelled
@@ -232,7 +239,9 @@ _STEP_NAMES = {
     "sensitivity": "sensitivity screen",
     "levers": "levers",
     "war": "bargaining range of the war",
+    "deals": "value of the deals",
     "ratification": "ratification of the deals",
+    "talks": "simulated talks",
 }
 
 
@@ -263,8 +272,29 @@ def _run_analysis(
         if current.war is None:
             return None
         return war.analyse(current, draws=WAR_DRAWS, rng=seed, nash=False)
+    if name == "talks":
+        if current.talks is None:
+            return None
+        return talks.simulate(current, runs=TALKS_RUNS, rng=seed)
+    if name == "deals":
+        if not any(actor.party for actor in current.actors):
+            return None
+        return {
+            deal_id: deal_module.evaluate(current, deal, draws=DEAL_DRAWS, rng=seed)
+            for deal_id, deal in _deals(scenario, current, results).items()
+        }
     if current.ratification is None:
         return None
+    return {
+        deal_id: ratify.ratify(current, deal, draws=RATIFICATION_DRAWS, rng=seed)
+        for deal_id, deal in _deals(scenario, current, results).items()
+    }
+
+
+def _deals(
+    scenario: Scenario, current: Scenario, results: Mapping[str, ModelForecast]
+) -> dict[str, deal_module.Deal]:
+    """The deals shipped with the scenario, then the models' middle forecast as a deal."""
     deals = {
         deal_id: deal_module.load_deal(deal_id, current)
         for deal_id in deal_module.builtin_deals(scenario.id)
@@ -276,10 +306,7 @@ def _run_analysis(
     deals["forecast"] = deal_module.deal_from_values(
         current, middle, deal_id="forecast", title="The models' middle forecast"
     )
-    return {
-        deal_id: ratify.ratify(current, deal, draws=RATIFICATION_DRAWS, rng=seed)
-        for deal_id, deal in deals.items()
-    }
+    return deals
 
 
 def with_intervals(context: Context) -> Forecast:

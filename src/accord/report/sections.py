@@ -594,7 +594,45 @@ def bargaining_range(context: Context) -> SectionOutput | None:
     return SectionOutput(text, tuple(figures))
 
 
-@section("ratification", "Ratification", 86)
+@section("deals", "What each deal is worth", 86)
+def deal_values(context: Context) -> SectionOutput | None:
+    """Each shipped deal, and the models' middle forecast, valued by every party."""
+    found = context.extras.get("deals")
+    if not found:
+        return None
+    rows, figures = [], []
+    for deal_id, valuation in found.items():
+        data = valuation.to_json()
+        parties = [item for item in data["actors"].values() if item["party"]]
+        better = [item["name"] for item in parties if item["beats_walk_away"] >= 0.5]
+        worse = [item["name"] for item in parties if item["beats_walk_away"] < 0.5]
+        risk = data["breakdown"]["probability"]
+        rows.append(
+            f"<tr><td>{esc(data['deal']['title'])}</td>"
+            f"<td>{esc(', '.join(better)) or '—'}</td><td>{esc(', '.join(worse)) or '—'}</td>"
+            f"<td class='num'>{100 * risk['value']:.0f} % ({100 * risk['low']:.0f}–"
+            f"{100 * risk['high']:.0f} %)</td></tr>"
+        )
+        figure = charts.deal_value_figure(data, parties_only=True)
+        figures.append(Figure(f"fig-deal-{deal_id}", figure))
+    draws = next(iter(found.values())).to_json()["draws"]
+    text = (
+        "<p>What each deal is worth to every party, as the share of its salience-weighted "
+        "stake the deal meets (0-100), against its walk-away point: the value of fighting on "
+        "under the war's default aid regime where the scenario has a war, else of no deal. A "
+        f"party is better off when the deal beats its walk-away point in at least half of "
+        f"{draws:,} draws of the scenario's ranges. The breakdown risk is the chance that the "
+        "deal collapses within the guarantees' horizon (Fortna 2004), priced into the figures' "
+        "diamonds. The last row is the models' middle forecast as a deal.</p>"
+        "<table class='forecast'><thead><tr><th>Deal</th><th>Better off than walking away</th>"
+        "<th>Worse off</th><th>Breakdown risk (80 % interval)</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
+    return SectionOutput(text, tuple(figures))
+
+
+@section("ratification", "Ratification", 87)
 def ratification(context: Context) -> SectionOutput | None:
     """The probability that each shipped deal, and the models' middle forecast, is ratified."""
     found = context.extras.get("ratification")
@@ -636,6 +674,49 @@ def ratification(context: Context) -> SectionOutput | None:
         + "</tbody></table>"
     )
     return SectionOutput(text, (Figure("fig-ratification", figure),))
+
+
+@section("talks", "Simulated talks", 88)
+def simulated_talks(context: Context) -> SectionOutput | None:
+    """Talks simulated under the deadline: how often they agree, on what, and who holds out."""
+    simulation = context.extras.get("talks")
+    if simulation is None:
+        return None
+    data = simulation.to_json()
+    issues = [context.current.issue(issue_id) for issue_id in data["terms"]]
+    rows = []
+    for issue in issues:
+        term = data["terms"][issue.id]
+        if term["value"] is None:
+            continue
+        rows.append(
+            f"<tr><td>{esc(issue.name)}</td><td class='num'>{format_value(term['value'], issue)}"
+            f"</td><td class='num'>{format_value(term['low'], issue)} – "
+            f"{format_value(term['high'], issue)}</td></tr>"
+        )
+    names = _names(context)
+    holdouts = sorted(data["holdouts"].items(), key=lambda pair: -pair[1])
+    held = ", ".join(f"{esc(names.get(p, p))} {100 * share:.0f} %" for p, share in holdouts)
+    ratified = data["ratified_given_agreement"]
+    text = (
+        f"<p>{data['runs']:,} simulated talks ({esc(data['protocol'])} protocol, "
+        f"{data['deadline']} rounds before the deadline), each on its own draw of the "
+        f"scenario's ranges: the parties agree in {100 * data['agreement_probability']:.0f} % "
+        "of them"
+        + (
+            f", and {100 * ratified:.0f} % of the agreements would be ratified"
+            if ratified is not None
+            else ""
+        )
+        + f". Where the talks fail, who holds out: {held or '—'}.</p>"
+    )
+    if rows:
+        text += (
+            "<table class='forecast'><thead><tr><th>Issue</th><th>Agreed terms (median)</th>"
+            "<th>80 % interval</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        )
+    figure = charts.simulated_terms_figure(data, issues)
+    return SectionOutput(text, (Figure("fig-talks", figure),))
 
 
 @section("assumptions", "Assumptions", 900)

@@ -156,9 +156,9 @@ class RunRequest(BaseModel):
         "ACTOR.salience.ISSUE (in the issue's unit or on the salience scale).",
         max_length=2000,
     )
-    analyses: list[Literal["timeline", "sensitivity", "levers", "war", "ratification"]] = Field(
-        default_factory=list, description="Extra analyses to run (slower)."
-    )
+    analyses: list[
+        Literal["timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks"]
+    ] = Field(default_factory=list, description="Extra analyses to run (slower).")
 
 
 class ViewRequest(BaseModel):
