@@ -23,7 +23,7 @@ from accord.cli import app
 HERE = Path(__file__).resolve().parent
 SNAPSHOTS = HERE / "snapshots"
 RTOL = 1e-6
-ATOL = 1e-9
+ATOL = 1e-6  # outputs are on 0-100 or natural scales; iterative solvers agree to ~1e-7
 
 
 def cases() -> dict[str, list[str]]:

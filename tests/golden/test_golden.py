@@ -1,6 +1,6 @@
 """Golden snapshots (STYLE tier 4): commands' JSON output for fixed seeds, kept in
 ``snapshots/`` and regenerated only by ``regenerate.py``. A change to any number beyond
-rtol 1e-6, or to any label, key or count, fails here and must be reviewed."""
+rtol 1e-6 (atol 1e-6 near zero), or to any label, key or count, fails here and must be reviewed."""
 
 from __future__ import annotations
 

@@ -388,6 +388,21 @@ def test_actor_order_capability_scale_and_affine_maps_change_nothing(variant: st
     assert model.run(moved).settlement == pytest.approx(0.2 + 0.5 * base, abs=1e-12)
 
 
+@pytest.mark.parametrize("factor", [1e-320, 1e-300, 1e300, 1e307])
+def test_extreme_capability_scales_change_nothing_and_do_not_warn(factor: float) -> None:
+    # Capabilities enter only in ratios; the kernel divides the weights by their sum, so tiny
+    # (subnormal) or huge capabilities neither underflow nor overflow.
+    problem = _random_problem(9, draws=3)
+    model = ExpectedUtilityModel(rounds=6)
+    scaled = Problem.from_arrays(problem.capability * factor, problem.position, problem.salience)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        positions = model.run(scaled).trace["positions"]
+    assert np.all(np.isfinite(positions))
+    if factor * problem.capability.min() > np.finfo(float).tiny:  # not rounded to a few bits
+        assert positions == pytest.approx(model.run(problem).trace["positions"], abs=1e-12)
+
+
 # --- parameters, forecasts and the trace -----------------------------------------------------
 
 

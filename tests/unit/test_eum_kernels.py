@@ -59,12 +59,18 @@ def test_support_and_its_normaliser_match_the_direct_sums(power: bool, seed: int
         assert tied.any() and np.all(stacked[tied] == 0.0)  # exactly, not nearly
 
 
-def test_no_support_gives_a_zero_normaliser() -> None:
+def test_no_support_gives_zero_probabilities() -> None:
     position = np.array([[0.0], [0.5], [1.0]])
     layout = kernels._layout(3)
     pairs = kernels._pairs(position, np.ones(1), layout)
     support = kernels._support(pairs, pairs.extended, np.zeros((3, 1)), None, layout)
-    assert np.all(support.values == 0.0) and support.inverse[0] == 0.0
+    assert np.all(support.values == 0.0) and support.inverse[0] == 1.0
+    assert np.all(kernels._probability(support, "scholz-code", layout) == 0.0)
+
+
+def test_weights_are_divided_by_their_sum_in_each_draw() -> None:
+    weight = np.array([[1e-310, 0.0, 3.0], [3e-310, 0.0, 1.0]])
+    assert np.array_equal(kernels.normalised(weight), [[0.25, 0.0, 0.75], [0.75, 0.0, 0.25]])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -57,6 +57,9 @@ from accord.scenario.schema import Scenario
 Kind = Literal["position", "salience", "capability"]
 Method = Literal["closed form", "simulation"]
 DEFAULT_STEP = 10.0
+NEGLIGIBLE = 1e-8
+"""Moves and net gains below this share of a scale (1e-6 points of 0-100) are numerical noise,
+below the iterative models' accuracy: they do not reorder levers and are not listed as shifts."""
 ROWS_PER_CHUNK = 128
 Progress = Callable[[int, int], None]
 
@@ -250,7 +253,11 @@ class Levers:
     models: dict[str, ModelLevers]
 
     def to_json(self) -> dict[str, Any]:
-        """Per model, the baseline and every lever ranked by net gain."""
+        """Per model, the baseline and every lever ranked by net gain.
+
+        ``shift`` lists the issues a lever moves, in their units; moves below
+        :data:`NEGLIGIBLE` of the scale are numerical noise and left out.
+        """
         span = self.problem.scale_max - self.problem.scale_min
         return {
             "scenario": self.scenario.id,
@@ -279,7 +286,7 @@ class Levers:
                             "shift": {
                                 issue: _round(float(item.shift[d] * span[d]))
                                 for d, issue in enumerate(self.problem.issue_ids)
-                                if item.shift[d] != 0
+                                if abs(item.shift[d]) >= NEGLIGIBLE
                             },
                         }
                         for rank, item in enumerate(result.levers, start=1)
@@ -401,7 +408,9 @@ def levers(
             )
             for k, lever in enumerate(found)
         ]
-        items.sort(key=lambda item: (-round(item.net, 12), item.lever.path, item.lever.change))
+        # Nets are in points (0-100): within 1e-6 points (NEGLIGIBLE) they count as ties,
+        # broken by path, so that numerical noise never reorders levers of no consequence.
+        items.sort(key=lambda item: (-round(item.net, 6), item.lever.path, item.lever.change))
         units = problem.to_units(baseline)
         results[model.name] = ModelLevers(
             model.name,

@@ -115,7 +115,7 @@ import numpy.typing as npt
 from accord.errors import InputError
 from accord.models.base import ModelTraits, Outcome, register_model
 from accord.models.compromise import weighted_mean
-from accord.models.eum_kernels import Variant, bargaining_kernel, median
+from accord.models.eum_kernels import Variant, bargaining_kernel, median, normalised
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
 IntArray = npt.NDArray[np.intp]
@@ -181,7 +181,7 @@ def bargaining_round(
     capability_array = np.broadcast_to(np.asarray(capability, dtype=np.float64), x.shape)
     salience_array = np.broadcast_to(np.asarray(salience, dtype=np.float64), x.shape)
     fixed = np.zeros(x.shape[0]) if span is None else np.asarray(span, dtype=np.float64)
-    weight = np.ascontiguousarray((capability_array * salience_array).T)
+    weight = normalised(np.ascontiguousarray((capability_array * salience_array).T))
     moved, kind, challenger, exponent, _ = bargaining_kernel(
         np.ascontiguousarray(x.T),
         weight,
@@ -340,7 +340,7 @@ class ExpectedUtilityModel:
         self, position: FloatArray, capability: FloatArray, salience: FloatArray, record: int
     ) -> _ChunkRun:
         x = np.ascontiguousarray(position.T, dtype=np.float64)  # [A, B]: draws last
-        weight = np.ascontiguousarray((capability * salience).T, dtype=np.float64)
+        weight = normalised(np.ascontiguousarray((capability * salience).T, dtype=np.float64))
         sal = np.ascontiguousarray(salience.T, dtype=np.float64)
         span = x.max(axis=0) - x.min(axis=0)
         weighed = bool((weight.sum(axis=0) > 0).all())

@@ -162,6 +162,17 @@ def _cumulative(values: FloatArray) -> FloatArray:
     return out
 
 
+def normalised(weight: FloatArray) -> FloatArray:
+    """``[A, B]`` weights c·s divided by their sum in each draw (left alone where it is 0).
+
+    The model uses weights only in ratios; dividing by the sum keeps every support and
+    normaliser of order one, so that tiny (even subnormal) or huge capabilities neither
+    underflow nor overflow.
+    """
+    total = _sum_leading(weight)
+    return weight / np.where(total > 0.0, total, 1.0)
+
+
 def sorted_median(x: FloatArray, weight: FloatArray, weighed: bool = False) -> FloatArray:
     """Lower weighted median of ``[A, B]`` positions sorted (stably) along axis 0.
 
@@ -249,7 +260,10 @@ def _support(
     C[l, t] = Σ_{k<l} w_k f_k(d_kt), N_ij = C[L, j] − C[L, i] and N_ji = C[A, i] − C[A, j] + N_ij.
     Actors at one position get N = 0 exactly (their d to every voter are the same numbers).
     Summed over ordered pairs, Σ N = Σ_{i<j} (C[A, i] − C[A, j]) + 2 Σ_{i<j} N_ij, and the
-    first sum is Σ_t (A − 1 − 2t) C[A, t]. The normaliser is 0 where there is no support.
+    first sum is Σ_t (A − 1 − 2t) C[A, t]. Where there is no support at all (N = 0) the
+    normaliser is 1, so that P = N / normaliser is 0 there; a subnormal total is raised to the
+    smallest normal number, so that its reciprocal cannot overflow (weights summing to one make
+    that a degenerate case).
     """
     actors, draws = weight.shape
     prefix = np.empty((actors + 1, actors, draws))
@@ -271,8 +285,9 @@ def _support(
     total = _sum_leading(np.multiply(total, _spread_weights(actors)))
     total += 2.0 * _sum_leading(ahead)  # (a view of ahead when M = 1)
     total *= 2.0
-    inverse = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
-    return _Support(support, inverse)
+    total[total <= 0.0] = 1.0
+    np.maximum(total, np.finfo(np.float64).tiny, out=total)
+    return _Support(support, np.divide(1.0, total, out=total))
 
 
 @lru_cache(maxsize=64)

@@ -231,6 +231,10 @@ class NashModel:
         # A player with no weight or no stake in any issue cannot gain or lose: it drops out.
         active = (weight > 0) & (salience.sum(axis=-1) > 0)
         weight = np.where(active, weight, 0.0)
+        # Only ratios of weights matter; summing to one keeps Newton's steps well scaled for
+        # tiny or huge capabilities (the ridge and tolerances are absolute).
+        total = weight.sum(axis=-1, keepdims=True)
+        weight = weight / np.where(total > 0, total, 1.0)
         worst = np.where(ideal < 0.5, 1.0, 0.0)
         walk = problem.walk_away[:, index]
         status = np.broadcast_to(problem.status_quo[:, None, :], walk.shape)
