@@ -388,6 +388,39 @@ def test_actor_order_capability_scale_and_affine_maps_change_nothing(variant: st
     assert model.run(moved).settlement == pytest.approx(0.2 + 0.5 * base, abs=1e-12)
 
 
+@pytest.mark.parametrize("variant", ["scholz-code", "paper"])
+@pytest.mark.parametrize("q", [1.0, 0.5])
+def test_identical_actors_stay_identical_to_the_last_bit(variant: str, q: float) -> None:
+    # Actors with the same position, capability and salience face the same offers; if rounding
+    # split them by an ulp, later near-ties would send them different ways.
+    rng = np.random.default_rng(4)
+    draws, unique = 40, 4
+    position = rng.integers(0, 9, (draws, unique, 1)) / 8
+    capability = rng.uniform(0.5, 2.0, (draws, unique))
+    salience = rng.uniform(0.2, 1.0, (draws, unique, 1))
+    twins = [0, 1, 2, 3, 3, 3, 3]  # actor 3 four times
+    problem = Problem.from_arrays(capability[:, twins], position[:, twins], salience[:, twins])
+    model = ExpectedUtilityModel(variant=variant, q=q, rounds=10)  # type: ignore[arg-type]
+    positions = model.run(problem).trace["positions"]
+    for twin in (4, 5, 6):
+        assert np.array_equal(positions[:, :, twin], positions[:, :, 3])
+
+
+@pytest.mark.parametrize("factor", [1.0, 3 / 256, 3.0])
+def test_twins_in_a_near_tie_found_by_hypothesis(factor: float) -> None:
+    # a2 and a6 start apart but become twins (same position, capability and salience); an ulp
+    # between their risk exponents (a sum over challengers taken in another order) once split
+    # them, and a near-tie then moved a6 elsewhere, for some capability scales only.
+    position = np.array([0.8671875, 0.0, 0.28125, 0.0, 0.99609375, 0.7578125, 0.0])[:, None]
+    salience = np.array([0.5, 0.53125, 0.31354478, 0.0546875, 0.31354478, 0.31354478,
+                         0.31354478])[:, None]  # fmt: skip
+    problem = Problem.from_arrays(np.full(7, factor), position, salience)
+    outcome = ExpectedUtilityModel(q=0.5).run(problem)
+    positions = outcome.trace["positions"][0, :, :, 0]
+    assert np.array_equal(positions[4:, 2], positions[4:, 6])
+    assert outcome.settlement[0, 0] == pytest.approx(0.56088791, abs=1e-8)
+
+
 @pytest.mark.parametrize("factor", [1e-320, 1e-300, 1e300, 1e307])
 def test_extreme_capability_scales_change_nothing_and_do_not_warn(factor: float) -> None:
     # Capabilities enter only in ratios; the kernel divides the weights by their sum, so tiny

@@ -10,7 +10,9 @@ nothing loops over draws. Actors are sorted by position each round; the M = A(A 
 i < j are ordered by j − i, then i. Ordered pairs (i, j) are stacked ``[2, M, B]``: block 0
 holds (first, second), block 1 (second, first), so a transpose is a flip of the leading axis
 and values symmetric in the pair broadcast from ``[M, B]``. A sum over the challengers of each
-target lays the pairs out ``[A, A, B]`` (:func:`_square`) and adds rows in a fixed order.
+target lays the pairs out ``[A − 1, A, B]``, the challengers c ≠ t of each target t in
+increasing order, and adds rows in a fixed order; so actors at one position, which are
+neighbours in the sorted order, get the very same sums.
 
 Speed (``benchmarks/bench_eum.py``). With actors sorted, voter k supports i against j exactly
 when it is on i's side of their midpoint, so every N_ij is a difference of prefix sums over
@@ -59,7 +61,7 @@ class _Layout(NamedTuple):
     start: IntArray  # [A] first pair with j − i ≥ g for g = 1, …, A − 1, then M
     mover: IntArray  # [2M] i of each stacked ordered pair (i, j)
     other: IntArray  # [2M] j
-    square: IntArray  # [A·A] stacked row of (i, j); 2M (a zero row) where i = j
+    square: IntArray  # [(A − 1)·A] stacked row of (c, t), the m-th challenger c ≠ t of t
     symmetric: IntArray  # [A·A] pair {i, j}; M (the extra row of a [M + 1] table) where i = j
 
 
@@ -71,9 +73,12 @@ def _layout(actors: int) -> _Layout:
     start = np.cumsum([0, *(low.size for low, _ in steps)]).astype(np.intp)
     pairs = first.size
     mover, other = np.concatenate([first, second]), np.concatenate([second, first])
-    square = np.full((actors, actors), 2 * pairs, dtype=np.intp)
-    square[mover, other] = np.arange(2 * pairs)
-    symmetric = np.where(square < pairs, square, square - pairs).reshape(-1)
+    full = np.full((actors, actors), 2 * pairs, dtype=np.intp)
+    full[mover, other] = np.arange(2 * pairs)
+    symmetric = np.where(full < pairs, full, full - pairs).reshape(-1)
+    rank = np.arange(actors - 1)[:, None]
+    target = np.arange(actors)[None, :]
+    square = full[rank + (rank >= target), target]  # [A − 1, A]: skip c = t
     arrays = (first, second, start, mover, other, square.reshape(-1), symmetric)
     for array in arrays:
         array.flags.writeable = False
@@ -114,9 +119,12 @@ def _stacked(pairs: int, draws: int) -> FloatArray:
 
 
 def _square(stacked: FloatArray, layout: _Layout) -> FloatArray:
-    """``[A, A, B]`` copy of ``[2M + 1, B]`` ordered-pair values, zero on the diagonal."""
+    """``[A − 1, A, B]`` copy of ``[2M + 1, B]`` ordered-pair values, by target.
+
+    Row m of column t holds the pair (c, t) of t's m-th challenger c ≠ t, by index.
+    """
     actors = layout.start.size
-    return stacked.take(layout.square, axis=0).reshape(actors, actors, -1)
+    return stacked.take(layout.square, axis=0).reshape(actors - 1, actors, -1)
 
 
 def _sum_leading(values: FloatArray) -> FloatArray:
@@ -345,7 +353,8 @@ def _risk_exponent(
 
     At r = 1, E_c(U_ct) = d_ct (2 − 4 s_t (1 − P_ct)) − (status quo), so
     Sec_t = (2 − 4 s_t) Σ_c d_ct + 4 s_t Σ_c d_ct P_ct − Σ_c (status quo)_ct; the first sum
-    comes from prefix sums of the sorted positions, the others are sums over pairs.
+    comes from prefix sums of the sorted positions (copied across actors at one position, so
+    that identical actors stay identical to the last bit), the others are sums over pairs.
     """
     actors, draws = salience.shape
     stacked = _stacked(layout.first.size, draws)
@@ -364,6 +373,9 @@ def _risk_exponent(
     distances -= running[:-1]
     distances -= running[1:]
     distances /= span  # Σ_c d_ct
+    shared = position[1:] == position[:-1]  # actors at one position get the very same sum
+    for row in range(1, actors):
+        np.copyto(distances[row], distances[row - 1], where=shared[row - 1])
     exposure = np.multiply(salience, -4.0)
     exposure += 2.0
     exposure *= distances
