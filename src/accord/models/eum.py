@@ -94,8 +94,8 @@ raised as 1e-150 (so 0^r is at most 1e-75, not 0), which keeps NumPy's vectorise
 on their fast path. A draw's result depends only on that draw: batching and chunking change
 nothing, bit for bit; against a plain one-draw-at-a-time implementation results agree to
 rounding (7e-13 on the emission case). Actors with the same position, capability and salience
-get bit-identical sums, so they stay together and exact ties go by the rules above. 10,000 draws of the emission case, 10 rounds: about
-0.18 s (``benchmarks/bench_eum.py``).
+get bit-identical sums, so they stay together and exact ties go by the rules above. 10,000
+draws of the emission case, 10 rounds: about 0.18 s (``benchmarks/bench_eum.py``).
 
 References
 ----------
