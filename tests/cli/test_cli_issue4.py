@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-ACCORD = shutil.which("accord") or str(Path(sys.executable).with_name("accord"))
+# The command of the environment running the tests, even if another `accord` is on PATH.
+BESIDE = Path(sys.executable).with_name("accord")
+ACCORD = str(BESIDE) if BESIDE.exists() else shutil.which("accord") or str(BESIDE)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-ACCORD = shutil.which("accord") or str(Path(sys.executable).with_name("accord"))
+# The command of the environment running the tests, even if another `accord` is on PATH.
+BESIDE = Path(sys.executable).with_name("accord")
+ACCORD = str(BESIDE) if BESIDE.exists() else shutil.which("accord") or str(BESIDE)
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

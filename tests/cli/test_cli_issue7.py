@@ -16,7 +16,9 @@ import pytest
 
 from accord.analysis.precedents import agreements
 
-ACCORD = shutil.which("accord") or str(Path(sys.executable).with_name("accord"))
+# The command of the environment running the tests, even if another `accord` is on PATH.
+BESIDE = Path(sys.executable).with_name("accord")
+ACCORD = str(BESIDE) if BESIDE.exists() else shutil.which("accord") or str(BESIDE)
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "deu_synthetic.csv"
 
 

@@ -23,7 +23,9 @@ from accord.report.html import report_html, script_json, sections_payload
 from accord.scenario.load import parse
 from accord.scenario.schema import Number, Scenario
 
-ACCORD = shutil.which("accord") or str(Path(sys.executable).with_name("accord"))
+# The command of the environment running the tests, even if another `accord` is on PATH.
+BESIDE = Path(sys.executable).with_name("accord")
+ACCORD = str(BESIDE) if BESIDE.exists() else shutil.which("accord") or str(BESIDE)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
