@@ -111,20 +111,14 @@ def _bases(actors: int, draws: int) -> _Bases:
     return bases
 
 
-def _stacked(pairs: int, draws: int) -> FloatArray:
-    """A ``[2M + 1, B]`` buffer for ordered-pair values; the last row is zero."""
-    buffer = np.empty((2 * pairs + 1, draws))
-    buffer[-1] = 0.0
-    return buffer
-
-
 def _square(stacked: FloatArray, layout: _Layout) -> FloatArray:
-    """``[A − 1, A, B]`` copy of ``[2M + 1, B]`` ordered-pair values, by target.
+    """``[A − 1, A, B]`` copy of ``[2, M, B]`` ordered-pair values, by target.
 
     Row m of column t holds the pair (c, t) of t's m-th challenger c ≠ t, by index.
     """
-    actors = layout.start.size
-    return stacked.take(layout.square, axis=0).reshape(actors - 1, actors, -1)
+    actors, draws = layout.start.size, stacked.shape[-1]
+    flat = stacked.reshape(-1, draws)
+    return flat.take(layout.square, axis=0).reshape(actors - 1, actors, draws)
 
 
 def _sum_leading(values: FloatArray) -> FloatArray:
@@ -251,7 +245,7 @@ def _pairs(position: FloatArray, span: FloatArray, layout: _Layout) -> _Pairs:
 class _Support(NamedTuple):
     """Support for ordered pairs and its global normaliser."""
 
-    values: FloatArray  # [2M + 1, B] N for the stacked ordered pairs, then a row of zeros
+    values: FloatArray  # [2, M, B] N for the stacked ordered pairs
     inverse: FloatArray  # [B] 1 / Σ_{a,b,k} |support of k for a over b| = 1 / (2 Σ_ab N_ab)
 
 
@@ -262,9 +256,9 @@ def _support(
     """N_ij = Σ_k w_k max(0, f_k(d_kj) − f_k(d_ki)) for ordered pairs, and 1 / (2 Σ_ab N_ab).
 
     f_k(d) = d^{r_k} (``values`` holds log max(d, FLOOR) per pair, ``[M + 1, B]`` like
-    ``pairs.extended``) or, with no ``exponent``, f_k(d) = d (``values`` holds d). k supports
-    i against j exactly when it is on
-    i's side of their midpoint: for i < j the first L_ij actors, the others for j. So with
+    ``pairs.extended``) or, with no ``exponent``, f_k(d) = d (``values`` holds d). k
+    supports i against j exactly when it is on i's side of their midpoint: for i < j the first
+    L_ij actors, the others for j. So with
     C[l, t] = Σ_{k<l} w_k f_k(d_kt), N_ij = C[L, j] − C[L, i] and N_ji = C[A, i] − C[A, j] + N_ij.
     Actors at one position get N = 0 exactly (their d to every voter are the same numbers).
     Summed over ordered pairs, Σ N = Σ_{i<j} (C[A, i] − C[A, j]) + 2 Σ_{i<j} N_ij, and the
@@ -284,13 +278,13 @@ def _support(
     voted *= weight[:, None, :]
     for row in range(2, actors + 1):
         prefix[row] += prefix[row - 1]
-    support = _stacked(layout.first.size, draws)
-    ahead, behind = support[:-1].reshape(2, -1, draws)
+    support = np.empty((2, layout.first.size, draws))
+    ahead, behind = support
     np.subtract(prefix.take(pairs.high), prefix.take(pairs.low), out=ahead)
-    total = prefix[-1]
-    np.subtract(total.take(layout.first, axis=0), total.take(layout.second, axis=0), out=behind)
+    whole = prefix[-1]  # C[A, t]
+    np.subtract(whole.take(layout.first, axis=0), whole.take(layout.second, axis=0), out=behind)
     behind += ahead
-    total = _sum_leading(np.multiply(total, _spread_weights(actors)))
+    total = _sum_leading(np.multiply(whole, _spread_weights(actors)))
     total += 2.0 * _sum_leading(ahead)  # (a view of ahead when M = 1)
     total *= 2.0
     total[total <= 0.0] = 1.0
@@ -308,7 +302,7 @@ def _spread_weights(actors: int) -> FloatArray:
 
 def _probability(support: _Support, variant: Variant, layout: _Layout) -> FloatArray:
     """P_ij from N_ij, ``[2, M, B]``: globally normalised (``scholz-code``) or pairwise."""
-    stacked = support.values[:-1].reshape(2, layout.first.size, -1)
+    stacked = support.values
     if variant == "scholz-code":
         return stacked * support.inverse
     pair = stacked[0] + stacked[1]
@@ -356,16 +350,15 @@ def _risk_exponent(
     comes from prefix sums of the sorted positions (copied across actors at one position, so
     that identical actors stay identical to the last bit), the others are sums over pairs.
     """
-    actors, draws = salience.shape
-    stacked = _stacked(layout.first.size, draws)
-    body = stacked[:-1].reshape(2, -1, draws)
+    actors = salience.shape[0]
+    body = np.empty_like(support.values)
     if variant == "scholz-code":  # P = N / total: divide the sums instead
-        np.multiply(support.values[:-1].reshape(body.shape), pairs.distance, out=body)
-        challenged = _target_sums(stacked, layout)
+        np.multiply(support.values, pairs.distance, out=body)
+        challenged = _target_sums(body, layout)
         challenged *= support.inverse
     else:
         np.multiply(_probability(support, variant, layout), pairs.distance, out=body)
-        challenged = _target_sums(stacked, layout)
+        challenged = _target_sums(body, layout)
     shifted = position - position[0]
     running = _cumulative(shifted)
     distances = (2.0 * np.arange(actors) + (1.0 - actors))[:, None] * shifted
@@ -383,8 +376,8 @@ def _risk_exponent(
     challenged *= 4.0
     exposure += challenged
     if drift is not None:
-        stacked[:-1] = np.reshape(_status_quo(drift, None, q), (-1, draws))
-        exposure -= _target_sums(stacked, layout)
+        body[...] = _status_quo(drift, None, q)
+        exposure -= _target_sums(body, layout)
     high, low = exposure.max(axis=0), exposure.min(axis=0)
     spread = high - low
     scale = np.divide(2.0 / 3.0, spread, out=np.zeros_like(spread), where=spread > TOLERANCE)
