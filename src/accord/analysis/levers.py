@@ -408,9 +408,10 @@ def levers(
             )
             for k, lever in enumerate(found)
         ]
-        # Nets are in points (0-100): within 1e-6 points (NEGLIGIBLE) they count as ties,
-        # broken by path, so that numerical noise never reorders levers of no consequence.
-        items.sort(key=lambda item: (-round(item.net, 6), item.lever.path, item.lever.change))
+        # Nets (points of 0-100) within NEGLIGIBLE of the scale count as ties, broken by path,
+        # so that numerical noise never reorders levers of no consequence.
+        tie = 100 * NEGLIGIBLE
+        items.sort(key=lambda item: (-round(item.net / tie), item.lever.path, item.lever.change))
         units = problem.to_units(baseline)
         results[model.name] = ModelLevers(
             model.name,
