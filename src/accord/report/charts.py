@@ -826,7 +826,7 @@ def deal_value_figure(valuation: Mapping[str, Any], *, parties_only: bool = Fals
         )
     )  # fmt: skip
     breakdown = valuation["breakdown"]["probability"]
-    height, bottom = 190 + 30 * len(actors), 110  # the legend sits below the axis title
+    height, top, bottom = 190 + 30 * len(actors), 70, 110  # legend below the axis title
     return _layout(
         figure,
         title={
@@ -836,8 +836,8 @@ def deal_value_figure(valuation: Mapping[str, Any], *, parties_only: bool = Fals
         xaxis={"title": {"text": "share of the actor's weighted stake met (0-100)"}},
         yaxis={"autorange": "reversed", "automargin": True},
         height=height,
-        margin={"l": 60, "r": 30, "t": 70, "b": bottom},
-        legend={"orientation": "h", "x": 0.0, "yanchor": "top", "y": -62 / (height - 70 - bottom)},
+        margin={"l": 60, "r": 30, "t": top, "b": bottom},
+        legend={"orientation": "h", "x": 0.0, "yanchor": "top", "y": -62 / (height - top - bottom)},
         meta={"beats": {actor_id: item["beats_walk_away"] for actor_id, item in actors}},
     )
 

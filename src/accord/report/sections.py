@@ -615,7 +615,7 @@ def deal_values(context: Context) -> SectionOutput | None:
         )
         figure = charts.deal_value_figure(data, parties_only=True)
         figures.append(Figure(f"fig-deal-{deal_id}", figure))
-    draws = next(iter(found.values())).to_json()["draws"]
+    draws = data["draws"]  # the same for every deal
     text = (
         "<p>What each deal is worth to every party, as the share of its salience-weighted "
         "stake the deal meets (0-100), against its walk-away point: the value of fighting on "
