@@ -9,7 +9,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import os
 import tempfile
 import tomllib
 from collections.abc import Iterator
@@ -35,15 +34,7 @@ def cases() -> dict[str, list[str]]:
 def run(args: list[str]) -> Any:
     """The parsed JSON that ``accord ARGS`` prints (failing loudly if the command fails)."""
     with tempfile.TemporaryDirectory(prefix="accord-golden-") as home:
-        saved = os.environ.get("ACCORD_HOME")
-        os.environ["ACCORD_HOME"] = home
-        try:
-            result = CliRunner().invoke(app, args, catch_exceptions=False)
-        finally:
-            if saved is None:
-                os.environ.pop("ACCORD_HOME", None)
-            else:
-                os.environ["ACCORD_HOME"] = saved
+        result = CliRunner().invoke(app, args, env={"ACCORD_HOME": home}, catch_exceptions=False)
     if result.exit_code != 0:
         raise RuntimeError(f"accord {' '.join(args)} exited {result.exit_code}: {result.stderr}")
     return json.loads(result.stdout)
