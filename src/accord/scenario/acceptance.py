@@ -125,7 +125,9 @@ def accepted(
     return ~outside.any(axis=-1) & ~short
 
 
-def agreed(problem: Problem, outcome: FloatArray, *, no_deal: FloatArray | None = None) -> BoolArray:
+def agreed(
+    problem: Problem, outcome: FloatArray, *, no_deal: FloatArray | None = None
+) -> BoolArray:
     """``[B]`` whether every veto player accepts ``outcome`` ``[B, I]``."""
     veto = problem.veto_players
     return accepted(problem, outcome, no_deal=no_deal)[:, veto].all(axis=-1)
