@@ -130,7 +130,7 @@ def agreed(
 ) -> BoolArray:
     """``[B]`` whether every veto player accepts ``outcome`` ``[B, I]``."""
     veto = problem.veto_players
-    return accepted(problem, outcome, no_deal=no_deal)[:, veto].all(axis=-1)
+    return np.asarray(accepted(problem, outcome, no_deal=no_deal)[:, veto].all(axis=-1))
 
 
 __all__ = [
