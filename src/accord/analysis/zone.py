@@ -158,11 +158,15 @@ class Zone:
 
     def verdict(self) -> str:
         """The zone in plain words (the headline of every forecast)."""
+        return " ".join(self.verdict_lines())
+
+    def verdict_lines(self) -> list[str]:
+        """The verdict sentence by sentence: the overall answer first, then each clash."""
         if not self.veto_players:
-            return (
+            return [
                 "No actor is marked as a party or veto player, so nothing here says who must "
                 "sign: the models below read the talks as a weighted vote."
-            )
+            ]
         if self.feasible:
             parts = [
                 f"{self._issue_name(issue_id)} {_number(item.low, self._unit(issue_id))} to "
@@ -175,6 +179,7 @@ class Zone:
                 f"({', '.join(self._name(a) for a in self.veto_players)})"
             )
             text += f"; their red lines confine it to {'; '.join(parts)}." if parts else "."
+            sentences = [text]
         else:
             blocked = [
                 (issue_id, item)
@@ -210,13 +215,15 @@ class Zone:
                     "Every red line can be met at once, but no such outcome is worth as much as "
                     f"no deal to everyone; the least they would have to give up: {who}."
                 )
-            text = " ".join(sentences)
+            if len(blocked) == 1:
+                sentences = [sentences[0].split("; to open it, ")[0] + ".", *sentences]
+                sentences[1] = "To open it, " + sentences[1].split("; to open it, ")[1]
         if self.probability is not None:
-            text += (
-                f" Over {self.draws} sampled draws of the inputs the zone is open in "
-                f"{100 * self.probability:.0f} %."
+            sentences.append(
+                f"Over {self.draws} sampled draws of the inputs the zone is open in "
+                f"{100 * self.probability:.0f} % (share of draws, not a calibrated probability)."
             )
-        return text
+        return sentences
 
     def _options_text(self, issue_id: str) -> str:
         grouped: dict[str, list[Concession]] = {}

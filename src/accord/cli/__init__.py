@@ -26,6 +26,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     sensitivity,
     serve,
     sweep,
+    zone,
 )
 from accord.cli.common import app, fail
 from accord.errors import InputError
