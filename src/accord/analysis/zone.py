@@ -35,7 +35,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from accord.scenario.acceptance import bounds, no_deal_utility
-from accord.scenario.compile import FloatArray, Problem, compile
+from accord.scenario.compile import BoolArray, FloatArray, Problem, compile
 from accord.scenario.schema import Scenario
 
 #: Zone intervals narrower than this (unit scale) still count as open (a single point).
@@ -572,20 +572,43 @@ def _least_moves(
     return floors - moves[:count], ceilings + moves[count:]
 
 
+def open_draws(
+    scenario: Scenario, problem: Problem, date: dt.date | None, seed: int | None
+) -> BoolArray:
+    """``[B]`` whether the zone is open in each draw of ``problem`` (red lines, then no deal)."""
+    no_deal = _no_deal(scenario, problem, date, seed)
+    floor, ceiling, open_box, _, _ = _box(problem)
+    feasible = np.asarray(open_box.all(axis=1))
+    if _has_utility_conditions(problem, no_deal):
+        for b in np.flatnonzero(feasible):
+            if not _open(problem, no_deal, int(b), floor[b], ceiling[b]):
+                feasible[b] = False
+    return feasible
+
+
+def sample(scenario: Scenario, date: dt.date | None, draws: int, seed: int | None) -> Problem:
+    """The draws of the scenario that the zone and the simulated talks share for one seed.
+
+    The first of the eight streams ``SeedSequence(seed).spawn(8)`` samples the scenario, in
+    :func:`accord.dynamics.talks.simulate` as here, so ``accord zone -n N --seed S`` and
+    ``accord simulate -n N --seed S`` look at the same draws.
+    """
+    from accord.dynamics.common import streams
+
+    return compile(scenario, date=date, draws=draws, rng=streams(seed, 8)[0])
+
+
 def _sampled(
     scenario: Scenario, date: dt.date | None, draws: int, seed: int | None
 ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]], float]:
     """Spread of the zone's bounds over sampled draws, and the share of draws with a zone."""
-    problem = compile(scenario, date=date, draws=draws, rng=seed)
+    problem = sample(scenario, date, draws, seed)
     no_deal = _no_deal(scenario, problem, date, seed)
-    floor, ceiling, open_box, _, _ = _box(problem)
-    feasible = open_box.all(axis=1)
+    floor, ceiling, _, _, _ = _box(problem)
+    feasible = open_draws(scenario, problem, date, seed)
     low, high = floor.copy(), ceiling.copy()
     spread = feasible.copy()
     if _has_utility_conditions(problem, no_deal):
-        for b in np.flatnonzero(feasible):
-            if not _open(problem, no_deal, int(b), floor[b], ceiling[b]):
-                feasible[b] = spread[b] = False
         # Projections cost 2 LPs per issue: the spread is read off the first draws only.
         for count, b in enumerate(np.flatnonzero(feasible)):
             if count >= SPREAD_DRAWS:

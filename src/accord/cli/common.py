@@ -19,6 +19,8 @@ from accord.scenario.load import write_atomic
 COMMAND_ORDER = (
     "forecast",
     "zone",
+    "odds",
+    "ledger",
     "scenarios",
     "models",
     "validate",
