@@ -185,7 +185,10 @@ def odds(
     available = np.floor(months * rate + 1e-9)
     talks = simulation.talks
     signed = talks.agreed & zone_open & (talks.rounds + 1 <= available)
-    ratified = np.where(signed, np.nan_to_num(simulation.ratified, nan=0.0), 0.0)
+    if current.ratification is None:  # nothing to ratify: a signed deal stands
+        ratified = signed.astype(float)
+    else:
+        ratified = np.where(signed, np.nan_to_num(simulation.ratified, nan=0.0), 0.0)
     holds = _ceasefire_holds(current, simulation, signed, rate, months, seed)
     generator = np.random.default_rng(seed)
     resample = generator.integers(0, runs, size=(RESAMPLES, runs))

@@ -55,8 +55,9 @@ app.add_typer(ledger_app, name="ledger")
 def odds_command(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     by: Annotated[
-        str, typer.Option("--by", metavar="YYYY-MM-DD", help="The date the question asks about.")
-    ] = "",
+        str | None,
+        typer.Option("--by", metavar="YYYY-MM-DD", help="The date the question asks about."),
+    ] = None,
     as_of: AsOfOption = None,
     draws: RunsOption = 1000,
     seed: SeedZero = 0,
@@ -75,7 +76,7 @@ def odds_command(
     """P(a signed framework by --by), as of --as-of: zone × reached by T × ratified | signed."""
     try:
         loaded = load(scenario)
-        deadline = parse_date(by, "--by")
+        deadline = parse_date(by, "--by") if by else None
         if deadline is None:
             raise InputError.single(
                 None, "--by is required", path=("--by",), hint="e.g. --by 2026-01-31"
