@@ -145,6 +145,17 @@ def replay(
     return rows
 
 
+@dataclass(frozen=True)
+class Replay:
+    """The rows of one :func:`replay`, as a recordable result."""
+
+    rows: tuple[Row, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"rows": [{"event", "as_of", "by", "probability", "low", "high"}]}``."""
+        return {"rows": [row.to_json() for row in self.rows]}
+
+
 def _row(event: Event, date: dt.date, result: Any) -> Row:
     if event.kind == "deal_signed":
         share = result.signed

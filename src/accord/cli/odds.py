@@ -10,8 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.ledger import Row, load_events, replay, score
+from accord.analysis.ledger import Replay, Row, load_events, replay, score
 from accord.analysis.odds import Odds, odds
+from accord.analysis.runs import execute
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -25,7 +26,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
-from accord.cli.execution import progress_bar
+from accord.cli.execution import progress_bar, reference_for
 from accord.errors import InputError
 from accord.records import RunStore
 from accord.scenario.load import DEFAULT_SCENARIO, load
@@ -170,19 +171,22 @@ def ledger_replay(
             )
         store = RunStore()
         store.check()
+        options = {
+            "runs": draws,
+            "seed": seed,
+            "events": [event.model_dump(mode="json") for event in chosen],
+        }
         with progress_bar("replaying") as bar:
-            rows = replay(loaded, chosen, runs=draws, seed=seed, progress=bar)
-        results = {"rows": [row.to_json() for row in rows]}
+            ran = execute("ledger", loaded, options, progress=bar)
+        assert isinstance(ran.result, Replay)
+        rows = list(ran.result.rows)
+        results = ran.results
         store.add(
             kind="ledger",
-            scenario=loaded.model_dump(mode="json", by_alias=True),
-            options={
-                "runs": draws,
-                "seed": seed,
-                "events": [event.model_dump(mode="json") for event in chosen],
-            },
+            scenario=loaded.model_dump(mode="json"),
+            options=options,
             results=results,
-            reference=scenario,
+            reference=reference_for(scenario),
         )
         if output is OutputFormat.json:
             write_output(json.dumps(results, indent=2, ensure_ascii=False), out, force)
