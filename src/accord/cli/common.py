@@ -25,6 +25,7 @@ COMMAND_ORDER = (
     "convert",
     "sweep",
     "sensitivity",
+    "robustness",
     "levers",
     "runs",
     "war",
