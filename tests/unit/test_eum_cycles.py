@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import accord
+from accord.analysis.forecast import cycle_range, forecast, model_status
 from accord.models.eum import ExpectedUtilityModel, convergence_warnings, terminal_cycle
 from accord.scenario.compile import Problem
 
@@ -122,3 +124,26 @@ def test_cycle_mean_stays_within_the_cycle_and_the_positions(
     assert np.all(value <= position.max(axis=1) + 1e-12)
     settled = trace["cycle_length"] == 1
     assert np.array_equal(value[settled], trace["median"][:, -1][settled])
+
+
+def test_forecast_reports_the_cycle_range_and_convergence() -> None:
+    result = forecast(accord.load("emission-1994"), ["eum", "nash"])
+    eum = result.models["eum"].issues["delay"]
+    assert eum.value == pytest.approx(8.528, abs=1e-3)
+    assert (eum.low, eum.high) == (pytest.approx(7.0), pytest.approx(9.671, abs=1e-3))
+    data = result.to_json()["models"]
+    assert data["eum"]["converged"] is False and "delay" in data["eum"]["warnings"][0]
+    assert data["eum"]["trace"]["cycle_length"] == [0]
+    assert data["nash"]["converged"] is None and data["nash"]["warnings"] == []
+    assert result.models["nash"].issues["delay"].low is None
+
+
+def test_settled_forecast_has_no_range() -> None:
+    problem = _oscillating()
+    unrun = ExpectedUtilityModel(max_rounds=0).run(problem)
+    assert cycle_range(problem, unrun, 0) == (0.75, 0.75)  # zero rounds: round 0 alone
+    assert model_status(unrun)["converged"] is False
+    one = Problem.from_arrays([1.0, 1.0], np.array([[0.3], [0.3]]), np.ones((2, 1)))
+    outcome = ExpectedUtilityModel().run(one)
+    assert cycle_range(one, outcome, 0) == (None, None)
+    assert model_status(outcome) == {"converged": True, "warnings": []}

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from accord.analysis.forecast import Forecast
+from accord.analysis.forecast import Forecast, model_status
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
@@ -128,6 +128,9 @@ def forecast(
             if not isinstance(result, MonteCarlo):
                 for note in no_deal_notes(point):
                     screen.print(note)
+            for summary in point.models.values():
+                for warning in model_status(summary.outcome)["warnings"]:
+                    screen.print(warning)
             if isinstance(result, MonteCarlo):
                 for name, feasible in result.feasible.items():
                     screen.print(
