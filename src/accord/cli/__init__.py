@@ -22,6 +22,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     levers,
     odds,
     report,
+    robustness,
     runs,
     scenarios,
     sensitivity,

@@ -28,6 +28,7 @@ COMMAND_ORDER = (
     "convert",
     "sweep",
     "sensitivity",
+    "robustness",
     "levers",
     "runs",
     "war",

@@ -14,8 +14,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from accord.analysis.forecast import Forecast
+from accord.analysis.forecast import Forecast, model_status
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
@@ -127,10 +128,20 @@ def forecast(
                 table.caption = (
                     f"median [80 % interval] of {result.draws:,} draws, seed {result.seed}"
                 )
+            elif any(
+                item.low is not None for m in point.models.values() for item in m.issues.values()
+            ):
+                table.caption = (
+                    "\\[low to high] after a single-draw value: the range over the model's terminal "
+                    "cycle where its rounds did not settle"
+                )
             screen.print(table)
             if not isinstance(result, MonteCarlo):
                 for note in no_deal_notes(point):
                     screen.print(note)
+            for summary in point.models.values():
+                for warning in model_status(summary.outcome)["warnings"]:
+                    screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             if isinstance(result, MonteCarlo):
                 for name, feasible in result.feasible.items():
                     screen.print(

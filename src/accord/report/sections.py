@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 
 from accord.errors import InputError
 from accord.models.base import registry
-from accord.report import charts
+from accord.report import charts, structure
 from accord.report import map as oblast_map
 from accord.report.context import Context
 from accord.report.terminal import format_value
@@ -533,6 +533,25 @@ def sensitivity_screen(context: Context) -> SectionOutput | None:
         "input at the low (blue) and the high (red) end of its range, the others at their "
         "point values; the eight widest per issue.</p>",
         (Figure("fig-tornado", charts.tornado_figure(outputs)),),
+    )
+
+
+@section("robustness", "How much the forecast owes to the actor list", 76)
+def structural_spread(context: Context) -> SectionOutput | None:
+    """Each model rerun leaving each actor out, with the parties only and with blocs merged."""
+    found = context.extras.get("robustness")
+    if found is None:
+        return None
+    kinds = {variant.kind for variant in found.variants}
+    blocs = sum(1 for variant in found.variants if variant.kind == "bloc")
+    return SectionOutput(
+        f"<p>Every model rerun on {len(found.variants)} variants of the actor list: each actor "
+        "left out in turn"
+        + (", the parties alone" if "parties-only" in kinds else "")
+        + (f", and each of the {blocs} declared blocs merged into one actor" if blocs else "")
+        + " (docs/robustness.md). A wide range means the forecast depends on who is listed, not "
+        "only on what they want.</p>" + structure.spread_table(found, context.current),
+        (Figure("fig-robustness", structure.spread_figure(found, context.current)),),
     )
 
 

@@ -70,9 +70,6 @@ def zone_headline(forecast: Forecast) -> list[str]:
             "reject them, so they are not a landing point but where that model's reading of the "
             "talks goes."
         )
-    for model in forecast.models.values():
-        for warning in model.warnings:
-            lines.append(f"[yellow]warning:[/yellow] {escape(warning)}")
     return lines
 
 

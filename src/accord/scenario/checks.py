@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator
 
 from accord.errors import ErrorDetail
 from accord.scenario.schema import Number, Scenario
+from accord.scenario.structure import bloc_errors
 
 Path = tuple[str | int, ...]
 
@@ -36,6 +37,7 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _no_deal(scenario)
     problems += _events(scenario)
     problems += _source_references(scenario)
+    problems += bloc_errors(scenario)
     return problems
 
 

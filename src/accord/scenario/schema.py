@@ -603,6 +603,20 @@ class Event(_Frozen):
         return self
 
 
+class Bloc(_Frozen):
+    """Actors that may speak as one (an institution and its members, a government and its public).
+
+    Declared blocs do not change the default forecast; ``accord robustness`` merges each into
+    one actor as a structural variant, and declaring one silences the double-counting warning
+    of ``accord validate`` for its members (see ``accord.scenario.structure``).
+    """
+
+    id: Identifier
+    name: str
+    members: list[Identifier] = Field(min_length=2, description="Actor ids in the bloc.")
+    note: str | None = None
+
+
 class Scenario(_Frozen):
     """A negotiation, ready to be checked, compiled and forecast."""
 
@@ -632,6 +646,9 @@ class Scenario(_Frozen):
     )
     events: list[Event] = Field(
         default_factory=list, description="Dated questions to forecast and score (the ledger)."
+    )
+    blocs: list[Bloc] = Field(
+        default_factory=list, description="Groups of actors that may double-count one interest."
     )
     licence: str | None = Field(default=None, description="Licence or notice for the data.")
 

@@ -157,7 +157,16 @@ class RunRequest(BaseModel):
         max_length=2000,
     )
     analyses: list[
-        Literal["timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks"]
+        Literal[
+            "timeline",
+            "sensitivity",
+            "robustness",
+            "levers",
+            "war",
+            "deals",
+            "ratification",
+            "talks",
+        ]
     ] = Field(default_factory=list, description="Extra analyses to run (slower).")
 
 
