@@ -131,7 +131,7 @@ def forecast(
             if isinstance(result, MonteCarlo):
                 for name, feasible in result.feasible.items():
                     screen.print(
-                        f"{name}: a deal keeps every red line and beats no deal in "
+                        f"{name}: a deal beats every party's walk-away point in "
                         f"{100 * float(feasible.mean()):.0f} % of draws."
                     )
                 screen.print(band_table(result))

@@ -109,7 +109,7 @@ def _middle(context: Context, issue: Issue) -> float:
 
 
 def _no_deal(context: Context, model: str) -> list[str]:
-    """Actors whose red lines or no-deal point block any deal in the Nash model (first draw)."""
+    """Actors whose walk-away point blocks any deal in the Nash model (first draw)."""
     trace = context.forecast.models[model].outcome.trace
     if "feasible" not in trace or bool(np.asarray(trace["feasible"])[0]):
         return []
@@ -183,7 +183,7 @@ def summary(context: Context) -> SectionOutput:
         blocked = _no_deal(context, model)
         if blocked:
             lines.append(
-                f"<p>{esc(model)}: no deal keeps the red lines of, or beats no deal for, "
+                f"<p>{esc(model)}: no deal beats the walk-away point of "
                 f"{esc(', '.join(blocked))}; its numbers are the best try.</p>"
             )
     territory = _territory_sentence(context)

@@ -29,8 +29,7 @@ def _actor_names(forecast: Forecast) -> dict[str, str]:
 def no_deal_notes(forecast: Forecast) -> list[str]:
     """One line per model whose forecast is "no deal", naming the parties left short.
 
-    For Nash: no outcome keeps every constrained actor's red lines and conditions and beats
-    every party's disagreement point (no deal).
+    For Nash: no outcome beats every party's disagreement point.
     """
     names = _actor_names(forecast)
     notes = []
@@ -43,7 +42,7 @@ def no_deal_notes(forecast: Forecast) -> list[str]:
             names[a] for a, flag in zip(forecast.problem.actor_ids, short, strict=True) if flag
         ]
         notes.append(
-            f"{model.name}: no deal — no outcome keeps the red lines of, or beats no deal for, "
+            f"{model.name}: no deal — no outcome beats the walk-away points of "
             f"{' and '.join(blocked)}; its values (marked ✗) are the closest it gets."
         )
     return notes
