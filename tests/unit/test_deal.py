@@ -151,3 +151,29 @@ def test_without_a_war_the_scenarios_own_walk_away_points_apply() -> None:
     assert result.regime is None and (result.breakdown == 0).all()
     np.testing.assert_allclose(result.with_risk, result.value)
     assert builtin_deals("emission-1994") == {}
+
+
+def test_red_lines_are_hard_on_top_of_the_surplus(ukraine: Scenario) -> None:
+    # The 28 points break Kyiv's red lines (Donbas, NATO, ...): it accepts in no draw,
+    # whatever the deal is worth against fighting on. The E3 counter keeps them all.
+    draft28 = evaluate(ukraine, load_deal("28-point", ukraine), draws=100, rng=3).to_json()
+    kyiv = draft28["actors"]["ukraine"]
+    assert kyiv["accepts"] == 0.0 and not kyiv["red_lines_kept"] and kyiv["veto"]
+    assert {"donbas", "nato"} <= set(kyiv["red_lines_broken"])
+    assert "walk_away" in kyiv and "beats_walk_away" in kyiv  # the keys figures and CSV read
+    counter = evaluate(ukraine, load_deal("e3-counter", ukraine), draws=100, rng=3).to_json()
+    kyiv = counter["actors"]["ukraine"]
+    assert kyiv["red_lines_kept"] and kyiv["red_lines_broken"] == {}
+    assert kyiv["accepts"] == kyiv["beats_walk_away"]
+
+
+def test_war_points_are_no_deal_outcomes_not_red_lines(ukraine: Scenario) -> None:
+    # Russia's own position as a deal: it keeps Russia's red lines, so Russia accepts it
+    # exactly when the deal beats fighting on (the war's points only enter the surplus).
+    russia = ukraine.actor("russia")
+    values = {issue: number.point for issue, number in russia.positions.items()}
+    deal = deal_from_values(ukraine, values, deal_id="moscow", title="Moscow's terms")
+    result = evaluate(ukraine, deal, draws=50, rng=4)
+    a = [actor.id for actor in ukraine.actors].index("russia")
+    assert not result.outside[:, a].any()
+    np.testing.assert_array_equal(result.accepts[:, a], result.value[:, a] >= result.no_deal[:, a])
