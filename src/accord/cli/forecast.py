@@ -132,8 +132,8 @@ def forecast(
                 item.low is not None for m in point.models.values() for item in m.issues.values()
             ):
                 table.caption = (
-                    "\\[low to high] after a single-draw value: the range over the model's terminal "
-                    "cycle where its rounds did not settle"
+                    "\\[low to high] after a single-draw value: the range over the model's "
+                    "terminal cycle where its rounds did not settle"
                 )
             screen.print(table)
             if not isinstance(result, MonteCarlo):

@@ -106,6 +106,30 @@ def no_deal_value(problem: Problem, points: FloatArray) -> FloatArray:
     return np.where(np.isnan(with_cost), value, with_cost)
 
 
+def no_deal_points(problem: Problem, battlefield: FloatArray | None = None) -> FloatArray:
+    """``[B, A, I]`` each actor's no-deal outcome: the war's projection for ``from: war`` actors.
+
+    Everyone else gets :func:`reference`. ``battlefield`` is the war model's no-deal outcome
+    per actor (:func:`accord.dynamics.deal.battlefield`); it counts only for the actors the
+    scenario's ``no_deal`` block sends to the war (``from: war``), as in the zone of agreement.
+    """
+    points = reference(problem)
+    if battlefield is None or problem.no_deal_war is None:
+        return points
+    return np.where(problem.no_deal_war[None, :, None], battlefield, points)
+
+
+def reservation(problem: Problem, points: FloatArray) -> FloatArray:
+    """``[B, A]`` the utility below which each actor refuses a deal; 0 where it has no limit.
+
+    The zone's rule (:mod:`accord.analysis.zone`): only actors the scenario's ``no_deal`` block
+    names refuse deals worth less than no deal (its utility minus their cost); the others are
+    bound by their red lines and conditions alone.
+    """
+    value = no_deal_utility(problem, outcome=points)
+    return np.where(np.isnan(value), 0.0, value)
+
+
 def interval(values: FloatArray, axis: int = 0) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Median and the 80 % interval (10th and 90th percentiles) along ``axis``."""
     low, median, high = np.quantile(values, [LOW_QUANTILE, 0.5, HIGH_QUANTILE], axis=axis)

@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.dynamics.common import (
     months_between,
+    no_deal_points,
     no_deal_value,
     reference,
     sample,
@@ -65,7 +66,7 @@ from accord.dynamics.guarantees import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, look_ahead, sample_war, to_unit_scale
 from accord.errors import ErrorDetail, InputError
-from accord.scenario.acceptance import rejections
+from accord.scenario.acceptance import no_deal_utility, rejections
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.load import locate, parse_json, parse_yaml, pydantic_details, read_text
 from accord.scenario.schema import Identifier, Number, Scenario
@@ -391,7 +392,8 @@ def evaluate(
     value = utility(problem.position, problem.salience, terms)
     fallback = utility(problem.position, problem.salience, renewed)
     benchmark = no_deal_value(problem, no_deal)
-    outside, short = rejections(problem, terms, no_deal=benchmark)
+    limit = no_deal_utility(problem, outcome=no_deal_points(problem, no_deal))
+    outside, short = rejections(problem, terms, no_deal=limit)
     return Valuation(
         scenario=current,
         deal=deal,

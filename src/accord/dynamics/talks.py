@@ -62,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from accord.dynamics.common import filled, no_deal_value, reference, streams, summary
+from accord.dynamics.common import filled, no_deal_points, reservation, streams, summary
 from accord.dynamics.deal import Deal, battlefield, deal_hazard, deal_terms
 from accord.dynamics.guarantees import sample_guarantees
 from accord.dynamics.ratify import (
@@ -601,7 +601,7 @@ def simulate(
     current = as_of(scenario, when)
     streams_ = streams(rng, 8)
     problem = compile(current, date=when, draws=runs, rng=streams_[0])
-    walk_reference = reference(problem)
+    walk_reference = no_deal_points(problem)
     war = None
     regime_id = None
     if current.war is not None:
@@ -610,7 +610,8 @@ def simulate(
             current.war.regime(regime).id if regime is None else _known_regime(current, regime)
         )
         neutral = np.full((runs, problem.n_issues), np.nan)
-        walk_reference, _, _ = battlefield(current, problem, war, regime_id, neutral, when)
+        fighting, _, _ = battlefield(current, problem, war, regime_id, neutral, when)
+        walk_reference = no_deal_points(problem, fighting)
     parties = _parties(problem)
     mediator = settings.mediator if settings else parties[0]
     pull = filled([settings.pull if settings else None], 1.0, runs, streams_[2])[:, 0]
@@ -660,7 +661,7 @@ def build_table(
     return Table(
         ideal=ideal,
         weight_issue=salience / np.where(totals > 0, totals, 1.0),
-        reservation=no_deal_value(problem, no_deal)[:, index],
+        reservation=reservation(problem, no_deal)[:, index],
         weight=weight,
         strategy=strategy,
         opening=opening,
