@@ -44,6 +44,7 @@ from accord.cli.common import (
 from accord.cli.execution import OverlayOption, SetOption
 from accord.cli.progress import working
 from accord.errors import InputError
+from accord.report.numbers import span
 from accord.scenario.deu import load_deu
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.schema import Issue, Scenario
@@ -185,7 +186,7 @@ def _timeline_tables(result: Timeline) -> list[Any]:
                 item = point.forecasts[model][issue.id]
                 text = _number(item.value, issue)
                 if item.low is not None and item.high is not None:
-                    text += f"\n[{_number(item.low, issue)}, {_number(item.high, issue)}]"
+                    text += f"\n[{span(_number(item.low, issue), _number(item.high, issue))}]"
                 cells.append(text)
             table.add_row(point.date.isoformat() if point.date else "base", *cells)
         tables.append(table)
@@ -304,7 +305,8 @@ def _interval(estimate: Estimate | None, scale: float = 1.0, digits: int = 1) ->
         return "—"
     text = f"{estimate.value * scale:.{digits}f}"
     if estimate.low is not None and estimate.high is not None:
-        text += f" [{estimate.low * scale:.{digits}f}, {estimate.high * scale:.{digits}f}]"
+        low, high = (f"{end * scale:.{digits}f}" for end in (estimate.low, estimate.high))
+        text += f" [{span(low, high)}]"
     return text
 
 
@@ -475,7 +477,7 @@ def _share(rate: Any) -> str:
     if rate is None or rate.share is None:
         return "—"
     return (
-        f"{100 * rate.share:.0f} % [{100 * rate.low:.0f}, {100 * rate.high:.0f}] "
+        f"{100 * rate.share:.0f} % [{span(f'{100 * rate.low:.0f}', f'{100 * rate.high:.0f}')}] "
         f"({rate.count}/{rate.total})"
     )
 

@@ -7,6 +7,7 @@ import functools
 import io
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -33,7 +34,7 @@ from accord.cli.output import (
 )
 from accord.cli.output import resolve as resolve_output
 from accord.cli.output import store as store_output
-from accord.errors import InputError
+from accord.errors import InputError, Notice
 from accord.report.layout import Fitted
 from accord.scenario.load import write_atomic
 
@@ -94,7 +95,18 @@ class AccordCommand(TyperCommand):
             store_output(settings)
             if settings.format is not None:
                 ctx.params["output"] = settings.format
-        return super().invoke(ctx)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", Notice)
+            shown = warnings.showwarning
+
+            def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+                if issubclass(category, Notice):
+                    sys.stderr.write(f"note: {message}\n")
+                else:
+                    shown(message, category, *args, **kwargs)
+
+            warnings.showwarning = show
+            return super().invoke(ctx)
 
 
 class _OrderedGroup(TyperGroup):

@@ -43,6 +43,7 @@ from accord.dynamics.ratify import Ratification, ratify
 from accord.dynamics.talks import STRATEGIES, Simulation, simulate
 from accord.dynamics.war import WarAnalysis, analyse
 from accord.errors import InputError
+from accord.report.numbers import span
 from accord.scenario.compile import label_for
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_ids, load, resolve
 from accord.scenario.schema import Scenario
@@ -128,7 +129,11 @@ def _band(values: Any, digits: int = 0, scale: float = 1.0) -> str:
     median, low, high = (float(v) for v in interval(array.reshape(-1)))
     if f"{low:.{digits}f}" == f"{high:.{digits}f}":
         return f"{median:.{digits}f}"
-    return f"{median:.{digits}f} [{low:.{digits}f}–{high:.{digits}f}]"
+    return f"{median:.{digits}f} [{span(f'{low:.{digits}f}', f'{high:.{digits}f}')}]"
+
+
+def _fixed(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
 
 
 def _median(values: Any, digits: int = 1, scale: float = 1.0) -> str:
@@ -531,7 +536,7 @@ def _ratify_tables(result: Ratification) -> Iterable[Any]:
     _, low, high = interval(result.probability)
     yield (
         f"{result.deal.title}: P(ratified) = {mean:.2f} "
-        f"(80 % interval {float(low):.2f}–{float(high):.2f})"
+        f"(80 % interval {span(f'{float(low):.2f}', f'{float(high):.2f}')})"
     )
     table = Table(title="Steps to ratification", title_justify="left")
     table.add_column("Step")
@@ -592,7 +597,7 @@ def _ratify_tables(result: Ratification) -> Iterable[Any]:
                 poll["date"],
                 poll["question"],
                 observed,
-                f"{fitted['value']:.2f} [{fitted['low']:.2f}–{fitted['high']:.2f}]",
+                f"{fitted['value']:.2f} [{span(_fixed(fitted['low']), _fixed(fitted['high']))}]",
             )
         yield polls
         yield (

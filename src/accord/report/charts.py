@@ -18,6 +18,7 @@ import numpy.typing as npt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from accord.report.numbers import span as span_text
 from accord.scenario.schema import Issue, Scenario
 
 PALETTE = (
@@ -418,7 +419,10 @@ def interval_figure(
             highs.append(100 * (high - issue.min) / span - x)
             ys.append(_text(issue.name))
             hover.append(
-                _text(f"{model}: {middle:.4g} [{low:.4g}, {high:.4g}] {issue.unit}".strip())
+                _text(
+                    f"{model}: {middle:.4g} [{span_text(f'{low:.4g}', f'{high:.4g}')}] "
+                    f"{issue.unit}".strip()
+                )
             )
         figure.add_trace(
             go.Scatter(

@@ -23,6 +23,7 @@ from accord.models.base import registry
 from accord.report import charts
 from accord.report import map as oblast_map
 from accord.report.context import Context
+from accord.report.numbers import span
 from accord.report.terminal import format_value
 from accord.scenario.checks import numbers
 from accord.scenario.compile import label_for
@@ -236,7 +237,7 @@ def forecast_table(context: Context) -> SectionOutput:
             value = format_value(item.value, issue)
             interval = context.interval(model.name, issue.id)
             if interval is not None:
-                value += f" [{_bare(interval[0], issue)}, {_bare(interval[1], issue)}]"
+                value += f" [{span(_bare(interval[0], issue), _bare(interval[1], issue))}]"
             first = index == 0
             rows.append(
                 f"<tr class='{'first' if first else ''}' data-issue='{esc(issue.id)}' "
@@ -658,7 +659,9 @@ def ratification(context: Context) -> SectionOutput | None:
         rows.append(
             f"<tr><td>{esc(data['deal']['title'])}</td>"
             f"<td class='num'>{100 * band['value']:.0f} %</td>"
-            f"<td class='num'>{100 * band['low']:.0f}–{100 * band['high']:.0f} %</td>"
+            "<td class='num'>"
+            + span(f"{100 * band['low']:.0f}", f"{100 * band['high']:.0f}")
+            + " %</td>"
             f"<td>{esc(top['who']) if top else '—'}"
             + (f" ({100 * top['probability']:.0f} %)" if top else "")
             + "</td></tr>"

@@ -11,6 +11,7 @@ import numpy as np
 from rich.table import Table
 
 from accord.analysis.forecast import Forecast, scaled_trace_keys
+from accord.report.numbers import span, unsigned_zero
 from accord.scenario.schema import Issue
 
 
@@ -18,7 +19,7 @@ def format_value(value: float, issue: Issue) -> str:
     """A value with sensible precision for its issue's scale, and its unit."""
     span = issue.max - issue.min
     digits = 0 if span >= 100 else 1 if span >= 10 else 2
-    text = f"{value:,.{digits}f}"
+    text = unsigned_zero(f"{value:,.{digits}f}")
     return f"{text} {issue.unit}".strip() if issue.unit and len(issue.unit) <= 16 else text
 
 
@@ -52,7 +53,7 @@ def _range(low: float, high: float, issue: Issue) -> str:
     low_text, high_text = (
         format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)
     )
-    return f"{low_text}–{high_text}"
+    return span(low_text, high_text)
 
 
 def forecast_table(forecast: Forecast) -> Table:
@@ -72,12 +73,7 @@ def forecast_table(forecast: Forecast) -> Table:
     table.add_column("Actors' range", no_wrap=True)
     table.add_column("Concedes most", overflow="fold", max_width=20)
     names = _actor_names(forecast)
-    infeasible = {
-        name
-        for name, model in forecast.models.items()
-        if "feasible" in model.outcome.trace
-        and not bool(np.asarray(model.outcome.trace["feasible"])[0])
-    }
+    infeasible = _no_deal(forecast)
     for issue in scenario.issues:
         low, high = forecast.position_range(issue.id)
         for row, model in enumerate(forecast.models.values()):
@@ -99,8 +95,18 @@ def forecast_table(forecast: Forecast) -> Table:
     return table
 
 
+def _no_deal(forecast: Forecast) -> set[str]:
+    """Models whose forecast is "no deal" (marked ✗ in the table, ``no_deal`` in CSV)."""
+    return {
+        name
+        for name, model in forecast.models.items()
+        if "feasible" in model.outcome.trace
+        and not bool(np.asarray(model.outcome.trace["feasible"])[0])
+    }
+
+
 def forecast_csv(forecast: Forecast) -> str:
-    """One row per model and issue: value in the issue's unit, label and interval."""
+    """One row per model and issue: value in the issue's unit, label, interval and flags."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -115,9 +121,11 @@ def forecast_csv(forecast: Forecast) -> str:
             "low",
             "high",
             "concedes_most",
+            "no_deal",
         ]
     )
     as_of = forecast.problem.as_of.isoformat() if forecast.problem.as_of else ""
+    no_deal = _no_deal(forecast)
     for model in forecast.models.values():
         for issue in forecast.scenario.issues:
             item = model.issues[issue.id]
@@ -133,6 +141,7 @@ def forecast_csv(forecast: Forecast) -> str:
                     "" if item.low is None else f"{item.low:.6g}",
                     "" if item.high is None else f"{item.high:.6g}",
                     item.concedes_most or "",
+                    int(model.name in no_deal),
                 ]
             )
     return out.getvalue()
