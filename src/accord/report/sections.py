@@ -104,6 +104,26 @@ def _point_forecasts(context: Context) -> dict[str, dict[str, float]]:
     }
 
 
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def key_numbers(context: Context) -> str:
+    """The report's first screen: per issue, the middle forecast and the models' spread."""
+    cells = []
+    for issue in context.current.issues:
+        values = [model.issues[issue.id].value for model in context.forecast.models.values()]
+        middle = _middle(context, issue)
+        text = f"<div><b>{esc(format_value(middle, issue))}</b>{esc(issue.name)}"
+        if len(values) > 1:
+            low, high = min(values), max(values)
+            bare = [format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)]
+            text += f"<br><span class='note'>models: {esc(span(*bare))}</span>"
+        cells.append(text + "</div>")
+    return "<div class='keys' id='key-numbers'>" + "".join(cells) + "</div>"
+
+
 def _middle(context: Context, issue: Issue) -> float:
     values = [model.issues[issue.id].value for model in context.forecast.models.values()]
     return float(np.median(values))
@@ -150,6 +170,7 @@ def summary(context: Context) -> SectionOutput:
         + ".</p>",
         "<ul class='summary'>",
     ]
+    disputed: list[str] = []
     for issue in context.current.issues:
         per_model = {m: context.forecast.models[m].issues[issue.id].value for m in models}
         low_model = min(per_model, key=lambda m: per_model[m])
@@ -177,9 +198,14 @@ def summary(context: Context) -> SectionOutput:
                 f" ({counted[actor]} of {len(models)} models)"
             )
         if len(models) > 1 and per_model[high_model] - per_model[low_model] > 0.25 * span:
-            text += ". <em>The models disagree widely here</em>"
+            disputed.append(issue.name)
         lines.append(text + ".</li>")
     lines.append("</ul>")
+    if disputed:
+        lines.append(
+            f"<p><em>The models disagree widely on {esc(_and(disputed))}</em> (their forecasts "
+            "are more than a quarter of the scale apart), so the model matters there.</p>"
+        )
     for model in models:
         blocked = _no_deal(context, model)
         if blocked:
