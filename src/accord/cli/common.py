@@ -9,6 +9,7 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Sequence
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -69,6 +70,40 @@ def _usage_error(error: UsageError) -> NoReturn:
     raise SystemExit(2)
 
 
+_METAVARS = {
+    "as_of": "DATE",
+    "date": "DATE",
+    "out": "FILE",
+    "overlay": "FILE",
+    "scale_min": "MIN",
+    "scale_max": "MAX",
+    "model": "MODEL",
+    "scenario": "SCENARIO",
+}
+
+
+def _human_metavar(param: Any) -> None:
+    """Name an option's value as a person would (``--as-of DATE``), not ``<list[str]>``.
+
+    Choices keep their list (``<table|json|csv|xlsx>``); flags have no value.
+    """
+    if param.metavar is not None or getattr(param, "is_flag", False):
+        return
+    annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return
+    if param.name in _METAVARS:
+        param.metavar = _METAVARS[param.name]
+    elif annotation is int:
+        param.metavar = "N"
+    elif annotation is float:
+        param.metavar = "NUMBER"
+    elif annotation is Path:
+        param.metavar = "FILE"
+    else:
+        param.metavar = str(param.name or "value").upper()
+
+
 class AccordCommand(TyperCommand):
     """A command with the shared rules, applied before it runs.
 
@@ -76,6 +111,11 @@ class AccordCommand(TyperCommand):
       read by :func:`write_output`, see :mod:`accord.cli.output`);
     * ``--seed`` not given becomes :data:`DEFAULT_SEED`.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            _human_metavar(param)
 
     def invoke(self, ctx: Context) -> Any:
         """Settle the output format and the default seed, then run the command."""
