@@ -118,7 +118,7 @@ def _relax_no_wrap(table: Table) -> None:
 def stack(table: Table, width: int) -> RenderableType:
     """One block per row: each non-empty cell on its own line after its column's header."""
     headers = [_plain(column.header) for column in table.columns]
-    key_width = min(max((len(header) for header in headers), default=0), max(width // 3, 1))
+    key_width = min(max((len(header) for header in headers), default=0), max(width // 2, 1))
     parts: list[RenderableType] = []
     if table.title:
         parts.append(Text(_plain(table.title), style="bold"))

@@ -11,7 +11,7 @@ import re
 
 __all__ = ["signed", "span", "unsigned_zero"]
 
-_NEGATIVE_ZERO = re.compile(r"^-(0(?:\.0*)?)(?=\D|$)")
+_NEGATIVE_ZERO = re.compile(r"^-(0(?:\.0*)?)(?![\d.])")
 
 
 def unsigned_zero(text: str) -> str:
@@ -28,6 +28,6 @@ def span(low: str, high: str) -> str:
 def signed(text: str) -> str:
     """A formatted change with its sign: ``+3``, ``-2``; ``0`` for anything that rounds to 0."""
     text = unsigned_zero(text)
-    if re.match(r"^0(?:\.0*)?(?:\D|$)", text):
+    if re.match(r"^0(?:\.0*)?(?![\d.])", text):
         return text
     return text if text.startswith(("-", "+")) else f"+{text}"
