@@ -34,7 +34,7 @@ def test_eum_trace_prints_each_round_and_every_accepted_offer() -> None:
     # Scholz, Calbert & Smith (2011) code trajectory (emission_rounds_reference.csv), years.
     reference = [7.0, 8.4159, 9.6109, 9.962, 9.962, 9.962, 7.472, 8.8246, 9.6711, 9.6711, 7.0]
     assert medians == pytest.approx(reference, abs=1e-4)
-    assert "round 1: Belgium accepts compromise with France, 7 → 8.416" in result.stdout
+    assert "round 1: Belgium accepts compromise with France, 7.0000 → 8.4159" in result.stdout
     moves = re.findall(r"eum · Emission-standard delay · round (\d+):", result.stdout)
     assert len(moves) >= 10 and {int(step) for step in moves} <= set(range(1, 11))
 

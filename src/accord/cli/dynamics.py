@@ -136,6 +136,13 @@ def _fixed(value: float, digits: int = 2) -> str:
     return f"{value:.{digits}f}"
 
 
+def _months(text: str) -> str:
+    """``180`` months as ``15 years``; anything else as months."""
+    if text.isdigit() and int(text) >= 24 and int(text) % 12 == 0:
+        return f"{int(text) // 12} years"
+    return f"{text} months"
+
+
 def _median(values: Any, digits: int = 1, scale: float = 1.0) -> str:
     return f"{float(np.median(np.asarray(values, dtype=float) * scale)):.{digits}f}"
 
@@ -454,7 +461,7 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
     yield table
     provisions = ", ".join(result.deal.guarantee_terms) or "none"
     yield (
-        f"Breakdown within {_band(result.guarantees.horizon)} months: "
+        f"Breakdown within {_months(_band(result.guarantees.horizon))}: "
         f"{_band(result.breakdown, 0, 100)} % (hazard ratio {_band(result.hazard_ratio, 2)}; "
         f"provisions: {provisions}; battlefield shortfall {_band(result.shortfall, 0, 100)} % "
         "of the contested area)."

@@ -24,7 +24,7 @@ from accord.report import charts
 from accord.report import map as oblast_map
 from accord.report.context import Context
 from accord.report.numbers import span
-from accord.report.terminal import format_value
+from accord.report.terminal import format_value, shown_unit
 from accord.scenario.checks import numbers
 from accord.scenario.compile import label_for
 from accord.scenario.schema import Issue
@@ -118,7 +118,9 @@ def key_numbers(context: Context) -> str:
         text = f"<div><b>{esc(format_value(middle, issue))}</b>{esc(issue.name)}"
         if len(values) > 1:
             low, high = min(values), max(values)
-            bare = [format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)]
+            bare = [
+                format_value(v, issue).removesuffix(shown_unit(issue)).strip() for v in (low, high)
+            ]
             text += f"<br><span class='note'>models: {esc(span(*bare))}</span>"
         cells.append(text + "</div>")
     return "<div class='keys' id='key-numbers'>" + "".join(cells) + "</div>"

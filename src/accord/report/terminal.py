@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,12 +16,21 @@ from accord.report.numbers import span, unsigned_zero
 from accord.scenario.schema import Issue
 
 
+def shown_unit(issue: Issue) -> str:
+    """The unit written after a value: none for a bare scale ("of 100") or a long unit."""
+    unit = issue.unit or ""
+    if len(unit) > 16 or re.fullmatch(r"(?:out )?of [\d,.]+", unit):
+        return ""
+    return unit
+
+
 def format_value(value: float, issue: Issue) -> str:
     """A value with sensible precision for its issue's scale, and its unit."""
     span = issue.max - issue.min
     digits = 0 if span >= 100 else 1 if span >= 10 else 2
     text = unsigned_zero(f"{value:,.{digits}f}")
-    return f"{text} {issue.unit}".strip() if issue.unit and len(issue.unit) <= 16 else text
+    unit = shown_unit(issue)
+    return f"{text} {unit}" if unit else text
 
 
 def _actor_names(forecast: Forecast) -> dict[str, str]:
@@ -51,7 +61,7 @@ def no_deal_notes(forecast: Forecast) -> list[str]:
 
 def _range(low: float, high: float, issue: Issue) -> str:
     low_text, high_text = (
-        format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)
+        format_value(v, issue).removesuffix(shown_unit(issue)).strip() for v in (low, high)
     )
     return span(low_text, high_text)
 
@@ -197,10 +207,11 @@ def trace_events(forecast: Forecast) -> Iterable[str]:
                         f"{names.get(event['target'], event['target'])} accepts "
                         f"{event['kind']} with "
                         f"{names.get(event['challenger'], event['challenger'])}"
-                        f", {old:.4g} → {new:.4g}"
+                        f", {old:.4f} → {new:.4f}"
                     )
 
 
 def _cell(value: Any) -> str:
+    """Trace values with four decimals throughout, so a column's numbers line up."""
     number = float(value)
-    return "" if not np.isfinite(number) else f"{number:.4f}".rstrip("0").rstrip(".")
+    return "" if not np.isfinite(number) else f"{number:.4f}"
