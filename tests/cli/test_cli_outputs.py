@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
 
 import pytest
-from test_cli import run
+from test_cli import ACCORD, run
 
 
 def _rows(text: str, title: str) -> dict[int, list[str]]:
@@ -40,7 +42,10 @@ def test_eum_trace_prints_each_round_and_every_accepted_offer() -> None:
 
 
 def test_smp_trace_prints_the_fractional_change_of_each_step() -> None:
-    result = run("forecast", "SOE-Pol-Comp", "--model", "smp", "--trace")
+    # 14 actors' columns need a wide terminal to keep the boxed layout this test reads
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400"}
+    args = [ACCORD, "forecast", "SOE-Pol-Comp", "--model", "smp", "--trace"]
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     rows = _rows(result.stdout, "smp: Policy (scale) by round")
     assert rows[0][0] == ""  # no change before the first step

@@ -379,3 +379,25 @@ def test_the_edited_scenario_saves_as_yaml_that_loads_back(client: TestClient) -
     assert loaded.updates == []
     bad = client.post("/api/scenario.yaml", json={"edits": {"nobody.capability": 1}})
     assert bad.status_code == 422 and bad.json()["errors"]
+
+
+def test_runs_take_model_options_checked_against_their_choices(client: TestClient) -> None:
+    done = start(
+        client,
+        scenario="emission-1994",
+        models=["eum"],
+        options={"eum": {"variant": "paper", "max_rounds": 5}},
+    )
+    assert done["state"] == "done", done
+    paper = client.get(f"/api/runs/{done['id']}/result").json()["forecast"]
+    default = start(client, scenario="emission-1994", models=["eum"])
+    plain = client.get(f"/api/runs/{default['id']}/result").json()["forecast"]
+    assert paper["models"]["eum"] != plain["models"]["eum"]
+    bad = client.post(
+        "/api/runs", json={"models": ["eum"], "options": {"eum": {"variant": "papr"}}}
+    )
+    assert bad.status_code == 422
+    error = bad.json()["errors"][0]
+    assert "papr" in error["message"] and "paper" in error["hint"]
+    unknown = client.post("/api/runs", json={"models": ["eum"], "options": {"eum": {"nope": 1}}})
+    assert unknown.status_code == 422 and "no parameter" in unknown.json()["errors"][0]["message"]

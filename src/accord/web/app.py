@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accord import __version__
 from accord.analysis import whatif
 from accord.errors import ErrorDetail, InputError
-from accord.models.base import registry
+from accord.models.base import get_model, registry
 from accord.report import context as report_context
 from accord.report.html import plotly_js, report_html, sections_payload
 from accord.report.terminal import forecast_csv
@@ -162,6 +162,12 @@ class RunRequest(BaseModel):
     analyses: list[
         Literal["timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks"]
     ] = Field(default_factory=list, description="Extra analyses to run (slower).")
+    options: dict[str, dict[str, str | int | float | bool | None]] = Field(
+        default_factory=dict,
+        description='Model parameters by model name, e.g. {"eum": {"variant": "paper"}} '
+        "(see GET /api/models for each model's parameters and choices).",
+        max_length=50,
+    )
 
 
 class ViewRequest(BaseModel):
@@ -201,6 +207,22 @@ def model_parameters(cls: type) -> list[dict[str, Any]]:
             }
         )
     return found
+
+
+def model_with_options(name: str, options: dict[str, Any]) -> Any:
+    """The model ``name`` with ``options`` as parameters, each checked against its choices."""
+    model = get_model(name)
+    described = {item["name"]: item for item in model_parameters(type(model))}
+    for key, value in options.items():
+        item = described.get(key)
+        if item is not None and item["choices"] is not None and value not in item["choices"]:
+            raise InputError.single(
+                None,
+                f"{name}'s {key} cannot be {value!r}",
+                path=("options", name, key),
+                hint=f"use one of: {', '.join(map(str, item['choices']))}",
+            )
+    return get_model(name, **options) if options else model
 
 
 def _errors(status: int, error: InputError, *, file: str | None = None) -> JSONResponse:
@@ -521,8 +543,11 @@ def create_app(
                     f"unknown model {unknown[0]!r}",
                     f"use some of: {', '.join(registry())}",
                 )
+            chosen = [model_with_options(name, request.options.get(name, {})) for name in names]
         except InputError as error:
             return _errors(422, error)
+        except (TypeError, ValueError) as error:
+            return _message(422, "options", str(error), "see GET /api/models for the parameters")
 
         def job(run: Run) -> report_context.Context:
             def progress(fraction: float, message: str) -> None:
@@ -530,7 +555,7 @@ def create_app(
 
             return report_context.build(
                 base,
-                models=names,
+                models=chosen,
                 date=request.as_of,
                 draws=request.draws,
                 seed=request.seed,

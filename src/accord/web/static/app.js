@@ -73,6 +73,77 @@
       label.appendChild(document.createTextNode(" " + model.name));
       box.appendChild(label);
     });
+    fillOptions(list);
+  }
+
+  // One input per model parameter (from GET /api/models): a menu for a fixed set of choices,
+  // a box for a flag, a field for a number. Only values changed from the default are sent.
+  function fillOptions(list) {
+    var box = $("model-options-body");
+    list.forEach(function (model) {
+      var parameters = (model.parameters || []).filter(function (p) {
+        return p.choices || ["int", "float", "bool"].indexOf(p.type) >= 0 || /int|float/.test(p.type);
+      });
+      if (!parameters.length) { return; }
+      var group = document.createElement("div");
+      group.className = "option-group";
+      var title = document.createElement("b");
+      title.textContent = model.name;
+      group.appendChild(title);
+      parameters.forEach(function (p) {
+        var label = document.createElement("label");
+        label.appendChild(document.createTextNode(p.name + " "));
+        var input;
+        if (p.choices) {
+          input = document.createElement("select");
+          p.choices.forEach(function (choice) {
+            var option = document.createElement("option");
+            option.value = String(choice);
+            option.textContent = String(choice);
+            input.appendChild(option);
+          });
+          input.value = String(p.default);
+        } else if (p.type === "bool") {
+          input = document.createElement("input");
+          input.type = "checkbox";
+          input.checked = !!p.default;
+        } else {
+          input = document.createElement("input");
+          input.type = "number";
+          input.step = "any";
+          input.placeholder = p.default === null ? "auto" : String(p.default);
+        }
+        input.dataset.model = model.name;
+        input.dataset.parameter = p.name;
+        input.dataset.kind = p.choices ? "choice" : p.type;
+        input.dataset.default = JSON.stringify(p.default);
+        label.appendChild(input);
+        group.appendChild(label);
+      });
+      box.appendChild(group);
+    });
+  }
+
+  function modelOptions() {
+    var options = {};
+    document.querySelectorAll("#model-options-body [data-parameter]").forEach(function (input) {
+      var fallback = JSON.parse(input.dataset.default);
+      var value;
+      if (input.dataset.kind === "choice") {
+        value = input.value;
+        if (typeof fallback === "number") { value = parseFloat(value); }
+      } else if (input.dataset.kind === "bool") {
+        value = input.checked;
+      } else {
+        if (input.value === "") { return; }
+        value = parseFloat(input.value);
+        if (isNaN(value)) { return; }
+      }
+      if (value === fallback) { return; }
+      options[input.dataset.model] = options[input.dataset.model] || {};
+      options[input.dataset.model][input.dataset.parameter] = value;
+    });
+    return options;
   }
 
   function chosenModels() {
@@ -232,6 +303,7 @@
       draws: draws,
       seed: seedText === "" ? null : parseInt(seedText, 10),
       edits: edits,
+      options: modelOptions(),
       analyses: Array.prototype.slice.call(document.querySelectorAll("#analyses input:checked"))
         .map(function (input) { return input.value; })
     };
@@ -240,7 +312,8 @@
   // What a baseline must share with a what-if to be comparable with it.
   function baselineKey(request) {
     var scenario = typeof request.scenario === "string" ? request.scenario : state.uploadedName;
-    return JSON.stringify([scenario, request.as_of, request.models, request.draws, request.seed]);
+    return JSON.stringify([scenario, request.as_of, request.models, request.draws, request.seed,
+                           request.options]);
   }
 
   // Run the forecast, then (for a what-if) compare it with a baseline run of the same settings.
