@@ -65,7 +65,7 @@ def test_deal_values_every_actor() -> None:
     assert 0 < data["breakdown"]["probability"]["value"] < 1
     table = run("deal", "20-point", "--draws", "100", "--seed", "1")
     assert table.returncode == 0, table.stderr
-    assert "Walk-away" in table.stdout and "Breakdown within 180 months" in table.stdout
+    assert "Walk-away" in table.stdout and "Breakdown within 15 years" in table.stdout
 
 
 def test_deal_from_a_models_forecast() -> None:

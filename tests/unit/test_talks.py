@@ -218,7 +218,10 @@ def test_no_party_accepts_a_text_outside_its_red_lines(protocol: Protocol) -> No
 
 def test_build_table_uses_the_problem() -> None:
     problem = Problem.from_arrays(
-        [2.0, 1.0], [[0.0, 1.0], [1.0, 0.0]], [[1.0, 3.0], [1.0, 1.0]], status_quo=[0.5, 0.5],
+        [2.0, 1.0],
+        [[0.0, 1.0], [1.0, 0.0]],
+        [[1.0, 3.0], [1.0, 1.0]],
+        status_quo=[0.5, 0.5],
         no_deal_cost=[0.0, 0.1],
     )
     setup = build_table(problem, reference(problem), ("a0", "a1"), np.zeros((1, 2), int), None,

@@ -9,11 +9,9 @@ from the baseline; ``--jobs`` / ``--workers`` / ``--scheduler`` spread the draws
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from accord.analysis.forecast import Forecast, model_status
@@ -29,11 +27,14 @@ from accord.cli.common import (
     ScaleMin,
     ScenarioArgument,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.cli.execution import (
     JobsOption,
@@ -78,6 +79,7 @@ def forecast(
     model: ModelOption = None,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     trace: Annotated[bool, typer.Option(help="Also print round-by-round tables.")] = False,
@@ -120,7 +122,7 @@ def forecast(
         else:
             screen = console()
             if out is not None:
-                screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+                screen = recorder()
             for line in zone_headline(point):
                 screen.print(line)
             table = forecast_table(point)
@@ -160,6 +162,6 @@ def forecast(
                 for line in trace_events(point):
                     screen.print(line)
             if out is not None:
-                write_output(screen.export_text(), out, force)
+                write_screen(screen, out, force)
     except InputError as error:
         fail(error)

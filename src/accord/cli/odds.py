@@ -26,7 +26,8 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
-from accord.cli.execution import progress_bar, reference_for
+from accord.cli.execution import reference_for
+from accord.cli.progress import progress_bar
 from accord.errors import InputError
 from accord.records import RunStore
 from accord.scenario.load import DEFAULT_SCENARIO, load

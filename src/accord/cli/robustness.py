@@ -29,7 +29,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
-from accord.cli.execution import progress_bar
+from accord.cli.progress import progress_bar
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.schema import Scenario

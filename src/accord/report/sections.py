@@ -23,7 +23,8 @@ from accord.models.base import registry
 from accord.report import charts, structure
 from accord.report import map as oblast_map
 from accord.report.context import Context
-from accord.report.terminal import format_value
+from accord.report.numbers import span
+from accord.report.terminal import format_value, shown_unit
 from accord.scenario.checks import numbers
 from accord.scenario.compile import label_for
 from accord.scenario.schema import Issue
@@ -103,6 +104,28 @@ def _point_forecasts(context: Context) -> dict[str, dict[str, float]]:
     }
 
 
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def key_numbers(context: Context) -> str:
+    """The report's first screen: per issue, the middle forecast and the models' spread."""
+    cells = []
+    for issue in context.current.issues:
+        values = [model.issues[issue.id].value for model in context.forecast.models.values()]
+        middle = _middle(context, issue)
+        text = f"<div><b>{esc(format_value(middle, issue))}</b>{esc(issue.name)}"
+        if len(values) > 1:
+            low, high = min(values), max(values)
+            bare = [
+                format_value(v, issue).removesuffix(shown_unit(issue)).strip() for v in (low, high)
+            ]
+            text += f"<br><span class='note'>models: {esc(span(*bare))}</span>"
+        cells.append(text + "</div>")
+    return "<div class='keys' id='key-numbers'>" + "".join(cells) + "</div>"
+
+
 def _middle(context: Context, issue: Issue) -> float:
     values = [model.issues[issue.id].value for model in context.forecast.models.values()]
     return float(np.median(values))
@@ -158,7 +181,7 @@ def summary(context: Context) -> SectionOutput:
             verdict += [f"<li>{esc(line)}</li>" for line in rest]
             verdict.append("</ul>")
         lines[0:0] = verdict
-    said_wide = False
+    disputed: list[str] = []
     for issue in context.current.issues:
         per_model = {m: context.forecast.models[m].issues[issue.id].value for m in models}
         low_model = min(per_model, key=lambda m: per_model[m])
@@ -213,14 +236,14 @@ def summary(context: Context) -> SectionOutput:
                 f" ({counted[actor]} of {len(models)} models)"
             )
         if len(models) > 1 and per_model[high_model] - per_model[low_model] > 0.25 * span:
-            text += (
-                ". <em>The models disagree widely here</em>"
-                if not said_wide
-                else ". <em>Wide disagreement again</em>"
-            )
-            said_wide = True
+            disputed.append(issue.name)
         lines.append(text + ".</li>")
     lines.append("</ul>")
+    if disputed:
+        lines.append(
+            f"<p><em>The models disagree widely on {esc(_and(disputed))}</em> (their forecasts "
+            "are more than a quarter of the scale apart), so the model matters there.</p>"
+        )
     for model in models:
         blocked = _no_deal(context, model)
         if blocked:
@@ -278,7 +301,7 @@ def forecast_table(context: Context) -> SectionOutput:
             value = format_value(item.value, issue)
             interval = context.interval(model.name, issue.id)
             if interval is not None:
-                value += f" [{_bare(interval[0], issue)}, {_bare(interval[1], issue)}]"
+                value += f" [{span(_bare(interval[0], issue), _bare(interval[1], issue))}]"
             first = index == 0
             rows.append(
                 f"<tr class='{'first' if first else ''}' data-issue='{esc(issue.id)}' "
@@ -719,7 +742,9 @@ def ratification(context: Context) -> SectionOutput | None:
         rows.append(
             f"<tr><td>{esc(data['deal']['title'])}</td>"
             f"<td class='num'>{100 * band['value']:.0f} %</td>"
-            f"<td class='num'>{100 * band['low']:.0f}–{100 * band['high']:.0f} %</td>"
+            "<td class='num'>"
+            + span(f"{100 * band['low']:.0f}", f"{100 * band['high']:.0f}")
+            + " %</td>"
             f"<td>{esc(top['who']) if top else '—'}"
             + (f" ({100 * top['probability']:.0f} %)" if top else "")
             + "</td></tr>"
