@@ -286,13 +286,19 @@ def _territory_sentence(context: Context) -> str:
 
 @section("forecast", "Forecast", 20)
 def forecast_table(context: Context) -> SectionOutput:
-    """Per issue and model: forecast (and 80 % interval), nearest anchor, range, who concedes."""
+    """Per issue and model: forecast (and interval), anchor, range, who concedes, the zone.
+
+    The last column names the veto players that would reject the value.
+    """
     names = _names(context)
     models = list(context.forecast.models.values())
+    zoned = context.forecast.zone is not None
     rows = [
         "<table id='forecast-table' class='forecast'>",
         "<thead><tr><th>Issue</th><th>Model</th><th>Forecast</th><th>Nearest anchor</th>"
-        "<th>Actors' range</th><th>Concedes most</th></tr></thead><tbody>",
+        "<th>Actors' range</th><th>Concedes most (vote reading)</th>"
+        + ("<th>Zone: rejected by</th>" if zoned else "")
+        + "</tr></thead><tbody>",
     ]
     for issue in context.current.issues:
         low, high = context.forecast.position_range(issue.id)
@@ -303,8 +309,20 @@ def forecast_table(context: Context) -> SectionOutput:
             if interval is not None:
                 value += f" [{span(_bare(interval[0], issue), _bare(interval[1], issue))}]"
             first = index == 0
+            if item.in_zone is False:
+                value = "✗ " + value
+            verdict = ""
+            if zoned:
+                verdict = (
+                    "✓ in zone"
+                    if item.in_zone and not item.rejected_by
+                    else "✗ "
+                    + (", ".join(names.get(a, a) for a in item.rejected_by) or "zone empty")
+                )
+            classes = ("first " if first else "") + ("outside" if item.in_zone is False else "")
             rows.append(
-                f"<tr class='{'first' if first else ''}' data-issue='{esc(issue.id)}' "
+                f"<tr class='{classes.strip()}'"
+                f" data-issue='{esc(issue.id)}' data-in-zone='{str(item.in_zone).lower()}' "
                 f"data-model='{esc(model.name)}' data-value='{item.value:.10g}'>"
                 + (f"<th rowspan='{len(models)}'>{esc(issue.name)}</th>" if first else "")
                 + f"<td>{esc(model.name)}</td><td class='num'>{esc(value)}</td>"
@@ -315,7 +333,9 @@ def forecast_table(context: Context) -> SectionOutput:
                     if first
                     else ""
                 )
-                + f"<td>{esc(names.get(item.concedes_most or '', '—'))}</td></tr>"
+                + f"<td>{esc(names.get(item.concedes_most or '', '—'))}</td>"
+                + (f"<td>{esc(verdict)}</td>" if zoned else "")
+                + "</tr>"
             )
     rows.append("</tbody></table>")
     note = (
@@ -325,8 +345,10 @@ def forecast_table(context: Context) -> SectionOutput:
             if context.samples
             else ""
         )
-        + ". “Concedes most”: the largest salience-weighted distance between an actor's "
-        "position and the forecast.</p>"
+        + ". ✗ marks a value outside the zone of agreement: the veto players named in the last "
+        "column would reject it, so it is where that model's reading of the talks goes, not "
+        "where a deal can land. “Concedes most”: the largest salience-weighted distance between "
+        "an actor's position and the forecast, a reading of the talks as a vote.</p>"
     )
     return SectionOutput("\n".join(rows) + note)
 
