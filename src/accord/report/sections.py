@@ -322,8 +322,8 @@ def forecast_table(context: Context) -> SectionOutput:
             classes = ("first " if first else "") + ("outside" if item.in_zone is False else "")
             rows.append(
                 f"<tr class='{classes.strip()}'"
-                f" data-issue='{esc(issue.id)}' data-in-zone='{str(item.in_zone).lower()}' "
-                f"data-model='{esc(model.name)}' data-value='{item.value:.10g}'>"
+                f" data-issue='{esc(issue.id)}' data-model='{esc(model.name)}' "
+                f"data-value='{item.value:.10g}' data-in-zone='{str(item.in_zone).lower()}'>"
                 + (f"<th rowspan='{len(models)}'>{esc(issue.name)}</th>" if first else "")
                 + f"<td>{esc(model.name)}</td><td class='num'>{esc(value)}</td>"
                 f"<td>{esc(item.label)}</td>"
