@@ -178,3 +178,26 @@ def test_cli_odds_and_ledger(tmp_path: Path) -> None:
     }
     bad = subprocess.run([accord_bin, "odds", str(CASE)], capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "--by is required" in bad.stderr
+
+
+def test_simulate_shows_terms_only_when_enough_runs_agree(case: accord.Scenario) -> None:
+    from accord.dynamics.talks import MIN_AGREED_SHARE
+
+    agreeing = simulate(case, runs=300, rng=1)
+    assert agreeing.talks.agreed.mean() >= MIN_AGREED_SHARE
+    assert all(item["value"] is not None for item in agreeing.to_json()["terms"].values())
+    short = simulate(case, runs=300, rng=1, deadline=1)
+    assert short.talks.agreed.mean() < MIN_AGREED_SHARE
+    assert all(item["value"] is None for item in short.to_json()["terms"].values())
+
+
+def test_ratify_reports_signature_and_ratification_apart() -> None:
+    from accord.dynamics.deal import load_deal
+    from accord.dynamics.ratify import ratify
+
+    ukraine = accord.load("ukraine-2025")
+    result = ratify(ukraine, load_deal("20-point", ukraine), draws=200, rng=0).to_json()
+    assert 0.0 <= result["p_signed"] <= 1.0
+    assert result["probability_given_signed"] == result["probability"]["value"]
+    assert {item["id"] for item in result["veto_points"]} >= {"referendum"}
+    assert all(0.0 <= item["p_block"] <= 1.0 for item in result["veto_points"])

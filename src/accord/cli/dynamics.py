@@ -40,7 +40,7 @@ from accord.cli.progress import working
 from accord.dynamics.common import interval
 from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
 from accord.dynamics.ratify import Ratification, ratify
-from accord.dynamics.talks import STRATEGIES, Simulation, simulate
+from accord.dynamics.talks import MIN_AGREED_SHARE, STRATEGIES, Simulation, simulate
 from accord.dynamics.war import WarAnalysis, analyse
 from accord.errors import InputError
 from accord.report.numbers import span
@@ -731,7 +731,8 @@ def _simulate_tables(result: Simulation) -> Iterable[Any]:
         f"{result.deadline} rounds"
         + (f", aid regime '{result.regime}'" if result.regime else "")
         + ")",
-        f"P(agreement before the deadline) = {data['agreement_probability']:.2f}",
+        f"P(agreement before the deadline) = {data['agreement_probability']:.2f} "
+        "(share of simulated runs under the talks model)",
     ]
     if agreed.any():
         rounds = result.talks.rounds[agreed]
@@ -740,8 +741,13 @@ def _simulate_tables(result: Simulation) -> Iterable[Any]:
             f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
             f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
         )
+    if agreed.any() and agreed.mean() < MIN_AGREED_SHARE:
+        lines.append(
+            f"Agreed terms not shown: only {agreed.mean():.1%} of runs agree (fewer than "
+            f"{MIN_AGREED_SHARE:.0%}), too few to say where a deal would land."
+        )
     yield "\n".join(lines)
-    if agreed.any():
+    if agreed.mean() >= MIN_AGREED_SHARE:
         units = result.problem.to_units(result.talks.terms[agreed])
         yield _terms_table(result.scenario, units, "Agreed terms (median [80 %] of agreed runs)")
     table = Table(title="Parties", title_justify="left")

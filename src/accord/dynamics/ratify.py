@@ -435,6 +435,16 @@ class Ratification:
     vetoes: dict[str, FloatArray]
     veto_names: dict[str, str]
 
+    @property
+    def p_signed(self) -> float:
+        """Share of draws in which every veto player accepts the deal (it would be signed).
+
+        The acceptance rule of :mod:`accord.scenario.acceptance`, as ``accord deal`` applies
+        it; ``probability`` is conditional on signature.
+        """
+        veto = self.valuation.problem.veto_players
+        return float(self.valuation.accepts[:, veto].all(axis=1).mean())
+
     def blockers(self) -> list[tuple[str, str, float]]:
         """``(id, who, probability of blocking)``, most likely first."""
         items: list[tuple[str, str, float]] = []
@@ -478,6 +488,12 @@ class Ratification:
                 "low": band["low"],
                 "high": band["high"],
             },
+            "probability_given_signed": round(float(self.probability.mean()), 4),
+            "p_signed": round(float(self.p_signed), 4),
+            "veto_points": [
+                {"id": key, "name": who, "p_block": round(chance, 4)}
+                for key, who, chance in self.blockers()
+            ],
             "vetoes": {
                 veto_id: {"name": self.veto_names[veto_id], "consent": summary(consent, 4)}
                 for veto_id, consent in self.vetoes.items()

@@ -84,6 +84,11 @@ TIT_FOR_TAT = STRATEGIES.index("tit-for-tat")
 Protocol = Literal["mediator", "sao"]
 
 
+#: Agreed terms are shown only when at least this share of runs agree: below it, a median of a
+#: handful of agreements says nothing about where a deal would land.
+MIN_AGREED_SHARE = 0.05
+
+
 @dataclass(frozen=True, eq=False)
 class Table:
     """The arrays the protocols run on, one row per run (R runs, P parties, I issues).
@@ -506,7 +511,7 @@ class Simulation:
             counts, edges = np.histogram(units[:, d], bins=bins, range=(issue.min, issue.max))
             entry: dict[str, Any] = (
                 summary(units[:, d], 4)
-                if agreed.any()
+                if agreed.mean() >= MIN_AGREED_SHARE
                 else {"value": None, "low": None, "high": None}
             )
             entry.update({"edges": [float(e) for e in edges], "counts": counts.tolist()})
