@@ -180,9 +180,9 @@ def _check_outcome(state: _State, side: str, mask: BoolArray) -> None:
     nbs0 = (base + w * xs) / d
     nbs1 = (base + w * getattr(state, f"y_{side}")) / d
     target = getattr(state, f"xd_{other}")
-    same_side = ((target - nbs0 >= 0) & (target - nbs1 >= 0)) | (
-        (target - nbs0 <= 0) & (target - nbs1 <= 0)
-    )
+    before = np.where(np.abs(target - nbs0) <= SLACK, 0.0, target - nbs0)
+    after = np.where(np.abs(target - nbs1) <= SLACK, 0.0, target - nbs1)
+    same_side = ((before >= 0) & (after >= 0)) | ((before <= 0) & (after <= 0))
     cut = mask & ~same_side
     at = np.where(getattr(state, f"noted_{side}"), own, xs)
     delta = np.abs((target * d - (base + w * at)) / w)
