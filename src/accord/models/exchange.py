@@ -81,8 +81,9 @@ from accord.models.compromise import weighted_mean
 from accord.models.exchange_kernels import SCALE, Candidates, IntArray, Realized, exchange_round
 from accord.scenario.compile import FloatArray, Problem, RNGLike
 
-CHUNK_ELEMENTS = 1 << 21
-"""Draws are processed in chunks of about this many ``E × A`` elements (16 MiB per array)."""
+CHUNK_ELEMENTS = 1 << 23
+"""Draws are processed in chunks of about this many ``E × 2A`` elements (64 MiB at most, for
+the candidates' record of others' moves, allocated only for the candidates that can trade)."""
 
 
 @register_model

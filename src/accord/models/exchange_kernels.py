@@ -10,7 +10,7 @@ model and its references.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import combinations
 
 import numpy as np
@@ -211,8 +211,35 @@ def _check_outcome(state: _State, side: str, mask: BoolArray) -> None:
     setattr(state, f"nbs1_{side}", np.where(mask, nbs1, getattr(state, f"nbs1_{side}")))
 
 
-def _calculate(state: _State, mask: BoolArray) -> None:
-    """Equal-gain exchange rates and moves for the masked candidates (reference ``calculate``).
+def _calculate(state: _State, index: IntArray) -> None:
+    """Recompute some candidates (flat indices into ``[B, E]``): gather, compute, scatter."""
+    if index.size == 0:
+        return
+    blank = np.zeros(index.size)
+    values = {
+        name: getattr(state, name).reshape(-1)[index]
+        if name in _INPUTS
+        else (blank if name in _OUTPUTS else _EMPTY)
+        for name in _FIELDS
+    }
+    part = _State(**values)
+    _calculate_all(part)
+    for name in _OUTPUTS:
+        np.put(getattr(state, name), index, getattr(part, name))
+
+
+_OUTPUTS = (
+    "move_i", "move_j", "y_i", "y_j", "gain", "valid", "nbs0_i", "nbs1_i", "nbs0_j", "nbs1_j",
+)  # fmt: skip
+
+
+_FIELDS = tuple(item.name for item in fields(_State))
+_INPUTS = frozenset(_FIELDS) - {"noted", "alive", "ai", "aj", "origin_i", "origin_j", *_OUTPUTS}
+_EMPTY = np.zeros(0)
+
+
+def _calculate_all(state: _State) -> None:
+    """Equal-gain exchange rates and moves for every candidate (reference ``calculate``).
 
     j first moves all the way to i's position on p; if i's equal-gain move on q would then
     overshoot j's position, i moves all the way instead and j's move is scaled down.
@@ -230,18 +257,16 @@ def _calculate(state: _State, mask: BoolArray) -> None:
     move_j = np.where(over, dp * state.d_p / state.w_j, move_j)
     move_i = np.where(state.xs_i > state.xd_j, -move_i, move_i)
     move_j = np.where(state.xs_j > state.xd_i, -move_j, move_j)
-    state.move_i = np.where(mask, move_i, state.move_i)
-    state.move_j = np.where(mask, move_j, state.move_j)
-    state.y_i = np.where(mask, state.xs_i + move_i, state.y_i)
-    state.y_j = np.where(mask, state.xs_j + move_j, state.y_j)
-    gain = np.abs(dq * state.s_iq - dp * state.s_ip)
-    state.gain = np.where(mask, gain, state.gain)
+    state.move_i = move_i
+    state.move_j = move_j
+    state.y_i = state.xs_i + move_i
+    state.y_j = state.xs_j + move_j
+    state.gain = np.abs(dq * state.s_iq - dp * state.s_ip)
     weighty = (state.w_i > 0) & (state.w_j > 0)
-    valid = mask & weighty & _valid_moves(state) & (state.gain >= TINY_GAIN)
+    valid = weighty & _valid_moves(state) & (state.gain >= TINY_GAIN)
     _check_outcome(state, "i", valid)
     _check_outcome(state, "j", valid)
-    valid &= _valid_moves(state)
-    state.valid = np.where(mask, valid, state.valid)
+    state.valid = valid & _valid_moves(state)
 
 
 def _initial_state(
@@ -293,7 +318,7 @@ def _initial_state(
         own_j=xs_j.copy(),
         noted_i=np.zeros(shape, dtype=bool),
         noted_j=np.zeros(shape, dtype=bool),
-        noted=np.full((draws, size, 2, actors), np.nan),
+        noted=np.zeros((draws, size, 2, 0)),  # allocated by _compact
         frozen_sum_i=zeros.copy(),
         frozen_min_i=np.full(shape, np.inf),
         frozen_max_i=np.full(shape, -np.inf),
@@ -312,20 +337,17 @@ def _initial_state(
     )
 
 
-def _freeze(state: _State, side: str, mask: BoolArray) -> None:
+def _freeze(state: _State, side: str, index: IntArray) -> None:
     """Keep the current move of ``side`` in its history (the reference's list of moves)."""
-    move = getattr(state, f"move_{side}")
-    total = getattr(state, f"frozen_sum_{side}")
-    low = getattr(state, f"frozen_min_{side}")
-    high = getattr(state, f"frozen_max_{side}")
-    setattr(state, f"frozen_sum_{side}", np.where(mask, total + move, total))
-    setattr(state, f"frozen_min_{side}", np.where(mask, np.minimum(low, move), low))
-    setattr(state, f"frozen_max_{side}", np.where(mask, np.maximum(high, move), high))
+    move = getattr(state, f"move_{side}").reshape(-1)[index]
+    for name, update in (("sum", np.add), ("min", np.minimum), ("max", np.maximum)):
+        array = getattr(state, f"frozen_{name}_{side}")
+        np.put(array, index, update(array.reshape(-1)[index], move))
 
 
 def _note(
     state: _State,
-    mask: BoolArray,
+    index: IntArray,
     issue: IntArray,
     actor: IntArray,
     value: FloatArray,
@@ -334,58 +356,83 @@ def _note(
     weight: FloatArray,
     candidates: Candidates,
 ) -> None:
-    """Record in the masked exchanges that ``actor`` now votes ``value`` on ``issue``.
+    """Record in some exchanges (flat indices) that ``actor`` now votes ``value`` on ``issue``.
 
-    An earlier record for the same actor and issue is kept if it lies between the actor's
-    start and ``value`` (the reference's ``update_updates``).
+    ``issue``, ``actor``, ``value`` and ``origin`` are ``[B]``, one per draw. An earlier record
+    for the same actor and issue is kept if it lies between the actor's start and ``value``
+    (the reference's ``update_updates``).
     """
-    draws, size = mask.shape
-    row = np.arange(draws)[:, None]
-    column = np.arange(size)[None, :]
-    slot = np.where(issue[:, None] == candidates.q[None, :], 0, 1)
-    who = np.broadcast_to(actor[:, None], mask.shape)
-    old = state.noted[row, column, slot, who]
-    start = origin[:, None]
-    new = value[:, None]
+    if index.size == 0:
+        return
+    draw, column = np.divmod(index, state.alive.shape[1])
+    on = issue[draw]
+    slot = np.where(on == candidates.q[column], 0, 1)
+    who = actor[draw]
+    old = state.noted[draw, column, slot, who]
+    start, new = origin[draw], value[draw]
     kept = np.where(start <= old, np.minimum(old, new), np.maximum(old, new))
     chosen = np.where(np.isnan(old), new, kept)
-    chosen = np.where(mask, chosen, old)
-    previous = np.where(np.isnan(old), x[row[:, 0], actor, issue][:, None], old)
-    step = np.where(mask, weight[row[:, 0], actor, issue][:, None] * (chosen - previous), 0.0)
-    state.noted[row, column, slot, who] = chosen
-    state.n_q = state.n_q + np.where(slot == 0, step, 0.0)
-    state.n_p = state.n_p + np.where(slot == 1, step, 0.0)
-    mine_i = mask & (slot == 0) & (who == state.ai)
-    mine_j = mask & (slot == 1) & (who == state.aj)
-    state.own_i = np.where(mine_i, chosen, state.own_i)
-    state.own_j = np.where(mine_j, chosen, state.own_j)
-    state.noted_i |= mine_i
-    state.noted_j |= mine_j
+    previous = np.where(np.isnan(old), x[draw, who, on], old)
+    step = weight[draw, who, on] * (chosen - previous)
+    state.noted[draw, column, slot, who] = chosen
+    first = slot == 0
+    np.put(state.n_q, index[first], state.n_q.reshape(-1)[index[first]] + step[first])
+    np.put(state.n_p, index[~first], state.n_p.reshape(-1)[index[~first]] + step[~first])
+    mine_i = first & (who == state.ai.reshape(-1)[index])
+    mine_j = ~first & (who == state.aj.reshape(-1)[index])
+    np.put(state.own_i, index[mine_i], chosen[mine_i])
+    np.put(state.own_j, index[mine_j], chosen[mine_j])
+    np.put(state.noted_i, index[mine_i], True)
+    np.put(state.noted_j, index[mine_j], True)
 
 
 def _recalculate(
-    state: _State, done: Realized, x: FloatArray, weight: FloatArray, candidates: Candidates
+    state: _State,
+    done: Realized,
+    x: FloatArray,
+    weight: FloatArray,
+    candidates: Candidates,
+    by_actor: IntArray,
 ) -> None:
-    """Update every remaining exchange after ``done`` was carried out (reference ``recalculate``)."""
-    mask = state.alive & done.done[:, None]
-    p, q = candidates.p[None, :], candidates.q[None, :]
-    ri, rj = done.i[:, None], done.j[:, None]
-    rp, rq = done.p[:, None], done.q[:, None]
-    i_as_i = mask & (state.ai == ri) & (q == rq)
-    i_as_j = mask & (state.ai == rj) & (q == rp)
-    j_as_i = mask & (state.aj == ri) & (p == rq)
-    j_as_j = mask & (state.aj == rj) & (p == rp)
+    """Update every remaining exchange after ``done`` was carried out (reference ``recalculate``).
+
+    Only exchanges that involve one of its two actors can change; ``by_actor`` ``[A, K]`` lists
+    them per actor (padded with -1).
+    """
+    size = state.alive.shape[1]
+    near_i = by_actor[done.i]  # [B, K] the candidates that involve i or j
+    near_j = by_actor[done.j]
+    twice = candidates.a[near_j] + candidates.b[near_j] - done.j[:, None] == done.i[:, None]
+    near_j = np.where(twice, -1, near_j)
+    near = np.concatenate([near_i, near_j], axis=1)
+    flat = (np.arange(len(done.done)) * size)[:, None] + near
+    keep = (near >= 0) & done.done[:, None]
+    keep[keep] = state.alive.reshape(-1)[flat[keep]]
+    index = flat[keep]
+    draw, column = np.divmod(index, size)
+    p, q = candidates.p[column], candidates.q[column]
+    ai, aj = state.ai.reshape(-1)[index], state.aj.reshape(-1)[index]
+    ri, rj, rp, rq = done.i[draw], done.j[draw], done.p[draw], done.q[draw]
+    y_i, y_j = done.y_i[draw], done.y_j[draw]
+    i_as_i = (ai == ri) & (q == rq)
+    i_as_j = (ai == rj) & (q == rp)
+    j_as_i = (aj == ri) & (p == rq)
+    j_as_j = (aj == rj) & (p == rp)
+    np.put(state.xs_i, index[i_as_i], y_i[i_as_i])
+    np.put(state.xs_i, index[i_as_j], y_j[i_as_j])
+    np.put(state.xs_j, index[j_as_i], y_i[j_as_i])
+    np.put(state.xs_j, index[j_as_j], y_j[j_as_j])
     moved_i = i_as_i | i_as_j
     moved_j = j_as_i | j_as_j
-    state.xs_i = np.where(i_as_i, done.y_i[:, None], np.where(i_as_j, done.y_j[:, None], state.xs_i))
-    state.xs_j = np.where(j_as_i, done.y_i[:, None], np.where(j_as_j, done.y_j[:, None], state.xs_j))
-    _freeze(state, "i", moved_i)
-    _freeze(state, "j", moved_j)
-    first = mask & (((rj == state.aj) & (rq == q)) | ((rj == state.ai) & (rq == p)))
-    _note(state, first, done.q, done.i, done.y_i, done.origin_i, x, weight, candidates)
-    second = mask & (((ri == state.aj) & (rp == q)) | ((ri == state.ai) & (rp == p)))
-    _note(state, second, done.p, done.j, done.y_j, done.origin_j, x, weight, candidates)
-    _calculate(state, moved_i | moved_j | first | second)
+    _freeze(state, "i", index[moved_i])
+    _freeze(state, "j", index[moved_j])
+    first = ((rj == aj) & (rq == q)) | ((rj == ai) & (rq == p))
+    _note(state, index[first], done.q, done.i, done.y_i, done.origin_i, x, weight, candidates)
+    second = ((ri == aj) & (rp == q)) | ((ri == ai) & (rp == p))
+    _note(state, index[second], done.p, done.j, done.y_j, done.origin_j, x, weight, candidates)
+    changed = index[moved_i | moved_j | first | second]
+    _calculate(state, changed)
+    np.put(state.alive, changed, state.valid.reshape(-1)[changed])
 
 
 def _take(array: FloatArray | IntArray, index: IntArray) -> npt.NDArray[np.generic]:
@@ -447,6 +494,29 @@ def _externalities(done: Realized, x: FloatArray, salience: FloatArray) -> Float
     return result
 
 
+def _compact(state: _State, candidates: Candidates, actors: int) -> tuple[_State, Candidates]:
+    """Drop the candidates that no draw of the chunk can carry out this round."""
+    keep = state.alive.any(axis=0)
+    values = {
+        name: np.ascontiguousarray(getattr(state, name)[:, keep])
+        for name in _FIELDS
+        if name != "noted"
+    }
+    values["noted"] = np.full((state.alive.shape[0], int(keep.sum()), 2, actors), np.nan)
+    chosen = Candidates(candidates.p[keep], candidates.q[keep], candidates.a[keep], candidates.b[keep])
+    return _State(**values), chosen
+
+
+def _by_actor(candidates: Candidates, actors: int) -> IntArray:
+    """``[A, K]`` the candidates each actor takes part in, padded with -1."""
+    lists = [np.flatnonzero((candidates.a == k) | (candidates.b == k)) for k in range(actors)]
+    width = max([len(item) for item in lists] + [1])
+    table = np.full((actors, width), -1, dtype=np.intp)
+    for k, item in enumerate(lists):
+        table[k, : len(item)] = item
+    return table
+
+
 @dataclass(frozen=True)
 class RoundResult:
     """One round for a chunk of draws: voting positions, next round's positions, exchanges."""
@@ -488,14 +558,15 @@ def exchange_round(
     weight = capability[:, :, None] * salience
     state = _initial_state(x, weight, salience, candidates)
     with np.errstate(invalid="ignore", divide="ignore"):
-        _calculate(state, state.alive)
+        _calculate(state, np.flatnonzero(state.alive))
         state.alive &= state.valid
+        state, candidates = _compact(state, candidates, x.shape[1])
+        by_actor = _by_actor(candidates, x.shape[1])
         exchanges: list[Realized] = []
         while state.alive.any():
             done = _pick(state, x, salience, candidates)
             exchanges.append(done)
-            _recalculate(state, done, x, weight, candidates)
-            state.alive &= state.valid
+            _recalculate(state, done, x, weight, candidates, by_actor)
     row = np.arange(x.shape[0])
     voting = x.copy()
     for done in exchanges:
