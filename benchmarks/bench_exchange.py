@@ -100,7 +100,8 @@ def write_decide_input(problem: Problem, draw: int, path: Path) -> None:
     capability = problem.capability[draw] / problem.capability[draw].max() * 100
     lines = [f"'#A'\t'{actor}'\t'{actor}'\t''" for actor in problem.actor_ids]
     for issue in problem.issue_ids:
-        lines += [f"'#P'\t'{issue}'\t'{issue}'\t'{issue}'", f"'#M'\t'{issue}'\t0", f"'#M'\t'{issue}'\t100"]
+        lines.append(f"'#P'\t'{issue}'\t'{issue}'\t'{issue}'")
+        lines += [f"'#M'\t'{issue}'\t0", f"'#M'\t'{issue}'\t100"]
     for a, actor in enumerate(problem.actor_ids):
         for d, issue in enumerate(problem.issue_ids):
             lines.append(
@@ -117,7 +118,8 @@ def run_decide(path: Path, out: Path, rounds: int = ROUNDS) -> float:
         "-i", str(rounds), "-m", "equal", "--start", "0", "--stop", "0", "--step", "0",
     ]  # fmt: skip
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, env={**os.environ, "MPLBACKEND": "Agg"})
+    environment = {**os.environ, "MPLBACKEND": "Agg"}
+    subprocess.run(command, check=True, capture_output=True, env=environment)
     return time.perf_counter() - start
 
 
@@ -215,7 +217,8 @@ def compare(problem: Problem, reference: dict[str, Any], draw: int = 0) -> dict[
         for record, row in zip(mine, theirs, strict=True):
             count += 1
             names = (record["i"], record["i_issue"], record["j"], record["j_issue"])
-            if names != (row["i"]["actor"], row["i"]["issue"], row["j"]["actor"], row["j"]["issue"]):
+            theirs = (row["i"]["actor"], row["i"]["issue"], row["j"]["actor"], row["j"]["issue"])
+            if names != theirs:
                 same_exchanges = False
                 continue
             third = sum(record["externalities"].values()) * 100

@@ -16,7 +16,7 @@ matplotlib.pyplot.switch_backend("Agg")
 _init_event_handlers = cli.init_event_handlers
 
 
-def init_event_handlers(model, output_directory, database_file, write_csv=True):  # noqa: ANN001, ANN201, D103
+def init_event_handlers(model, output_directory, database_file, write_csv=True):
     handler = _init_event_handlers(model, output_directory, database_file, write_csv)
     handler.before_model()
     return handler

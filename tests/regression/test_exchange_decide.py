@@ -84,7 +84,7 @@ def test_matches_decide(path: Path) -> None:
     voted = np.asarray(reference["voting"])
     rounds = min(ROUNDS, positions.shape[0])
     np.testing.assert_allclose(positions[:rounds], preference[:rounds], atol=TOLERANCE)
-    np.testing.assert_allclose(voting[1 : rounds + 1], voted[: rounds], atol=TOLERANCE)
+    np.testing.assert_allclose(voting[1 : rounds + 1], voted[:rounds], atol=TOLERANCE)
     # The forecast is the weighted mean of the final positions, as the reference reports it.
     weight = problem.capability[0, :, None] * problem.salience[0]
     final = (weight * positions[-1]).sum(axis=0) / weight.sum(axis=0)

@@ -195,11 +195,12 @@ class ExchangeModel:
     def _simulate(self, problem: Problem, candidates: Candidates) -> dict[str, Any]:
         """Run the rounds for one chunk of draws, in a canonical order of actors."""
         draws, actors, _ = problem.position.shape
-        keys = (
-            [problem.capability]
-            + [problem.salience[:, :, d] for d in range(problem.n_issues)][::-1]
-            + [problem.position[:, :, d] for d in range(problem.n_issues)][::-1]
-        )
+        issues = range(problem.n_issues - 1, -1, -1)
+        keys = [
+            problem.capability,
+            *[problem.salience[:, :, d] for d in issues],
+            *[problem.position[:, :, d] for d in issues],
+        ]
         order = np.lexsort(keys, axis=-1)
         back = np.argsort(order, axis=1)
         capability = np.take_along_axis(problem.capability, order, axis=1)

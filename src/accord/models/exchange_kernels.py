@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -216,7 +217,7 @@ def _calculate(state: _State, index: IntArray) -> None:
     if index.size == 0:
         return
     blank = np.zeros(index.size)
-    values = {
+    values: dict[str, Any] = {
         name: getattr(state, name).reshape(-1)[index]
         if name in _INPUTS
         else (blank if name in _OUTPUTS else _EMPTY)
@@ -272,7 +273,7 @@ def _calculate_all(state: _State) -> None:
 def _initial_state(
     x: FloatArray, weight: FloatArray, salience: FloatArray, candidates: Candidates
 ) -> _State:
-    draws, actors, _ = x.shape
+    draws = x.shape[0]
     total = weight.sum(axis=1)
     numerator = (weight * x).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -435,20 +436,26 @@ def _recalculate(
     np.put(state.alive, changed, state.valid.reshape(-1)[changed])
 
 
-def _take(array: FloatArray | IntArray, index: IntArray) -> npt.NDArray[np.generic]:
-    return np.take_along_axis(array, index[:, None], axis=1)[:, 0]
+def _take(array: FloatArray, index: IntArray) -> FloatArray:
+    taken: FloatArray = np.take_along_axis(array, index[:, None], axis=1)[:, 0]
+    return taken
+
+
+def _take_int(array: IntArray, index: IntArray) -> IntArray:
+    taken: IntArray = np.take_along_axis(array, index[:, None], axis=1)[:, 0]
+    return taken
 
 
 def _pick(state: _State, x: FloatArray, salience: FloatArray, candidates: Candidates) -> Realized:
     """Carry out, in every draw, the valid exchange with the highest gain."""
     gain = np.where(state.alive, state.gain, -np.inf)
     best = gain.max(axis=1)
-    done = state.alive.any(axis=1)
+    done: BoolArray = np.asarray(state.alive.any(axis=1))
     chosen = state.alive & (gain >= best[:, None] - SLACK)
     index = np.argmax(chosen, axis=1)
     draws = np.arange(len(index))
     state.alive[draws, index] = False
-    i, j = _take(state.ai, index), _take(state.aj, index)
+    i, j = _take_int(state.ai, index), _take_int(state.aj, index)
     p, q = candidates.p[index], candidates.q[index]
     realized = Realized(
         done=done,
@@ -482,11 +489,11 @@ def _externalities(done: Realized, x: FloatArray, salience: FloatArray) -> Float
     row = np.arange(len(done.done))
     on_p = x[row, :, done.p]
     on_q = x[row, :, done.q]
-    value = (
-        np.abs(done.nbs0_j[:, None] - on_p) - np.abs(done.nbs1_j[:, None] - on_p)
-    ) * salience[row, :, done.p] + (
-        np.abs(done.nbs0_i[:, None] - on_q) - np.abs(done.nbs1_i[:, None] - on_q)
-    ) * salience[row, :, done.q]
+    value = (np.abs(done.nbs0_j[:, None] - on_p) - np.abs(done.nbs1_j[:, None] - on_p)) * salience[
+        row, :, done.p
+    ] + (np.abs(done.nbs0_i[:, None] - on_q) - np.abs(done.nbs1_i[:, None] - on_q)) * salience[
+        row, :, done.q
+    ]
     actors = np.arange(x.shape[1])[None, :]
     own = (actors == done.i[:, None]) | (actors == done.j[:, None])
     value = np.where(own, done.gain[:, None], value)
@@ -503,7 +510,9 @@ def _compact(state: _State, candidates: Candidates, actors: int) -> tuple[_State
         if name != "noted"
     }
     values["noted"] = np.full((state.alive.shape[0], int(keep.sum()), 2, actors), np.nan)
-    chosen = Candidates(candidates.p[keep], candidates.q[keep], candidates.a[keep], candidates.b[keep])
+    chosen = Candidates(
+        candidates.p[keep], candidates.q[keep], candidates.a[keep], candidates.b[keep]
+    )
     return _State(**values), chosen
 
 

@@ -340,6 +340,52 @@ def trajectories(context: Context) -> SectionOutput | None:
     )
 
 
+TRADES_SHOWN = 60
+"""The report lists at most this many exchanges per model (all are in the JSON trace)."""
+
+
+@section("trades", "Issue trades", 55)
+def trades(context: Context) -> SectionOutput | None:
+    """Every exchange of the exchange models: who gives ground where, for what, and the gain."""
+    names = _names(context)
+    issues = {issue.id: issue for issue in context.current.issues}
+    parts = []
+    for model in context.forecast.models.values():
+        records = model.outcome.trace.get("exchanges")
+        if not records:
+            continue
+        rows = [
+            f"<p>{esc(model.name)}: {len(records):,} exchanges in "
+            f"{max(int(r['round']) for r in records)} rounds (first {TRADES_SHOWN} shown). In "
+            "each, the first actor gives ground on its issue in return for the second giving "
+            "ground on the other; the gain is in salience × share-of-scale units, the same for "
+            "both; “others” sums what the shift of the two outcomes does to everyone else.</p>",
+            f"<table class='forecast' data-model='{esc(model.name)}'><thead><tr><th>Round</th>"
+            "<th>Gives ground</th><th>On</th><th>From → to</th><th>In return</th><th>On</th>"
+            "<th>From → to</th><th>Gain</th><th>Others</th></tr></thead><tbody>",
+        ]
+        for record in records[:TRADES_SHOWN]:
+            cells = [str(record["round"])]
+            for side in ("i", "j"):
+                issue = issues[record[f"{side}_issue"]]
+                span = issue.max - issue.min
+                old = issue.min + span * float(record[f"{side}_from"])
+                new = issue.min + span * float(record[f"{side}_to"])
+                cells += [
+                    esc(names.get(record[side], record[side])),
+                    esc(issue.name),
+                    f"{esc(format_value(old, issue))} → {esc(format_value(new, issue))}",
+                ]
+            others = sum(float(v) for v in record["externalities"].values())
+            cells += [f"{float(record['gain']):.4f}", f"{others:+.4f}"]
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        rows.append("</tbody></table>")
+        parts.append("\n".join(rows))
+    if not parts:
+        return None
+    return SectionOutput("\n".join(parts))
+
+
 @section("map", "Territory", 60)
 def territory_map(context: Context) -> SectionOutput | None:
     """Ukraine's oblasts now, under each model's forecast and under reference deals."""
