@@ -18,6 +18,9 @@ from accord.scenario.load import write_atomic
 
 COMMAND_ORDER = (
     "forecast",
+    "zone",
+    "odds",
+    "ledger",
     "scenarios",
     "models",
     "validate",
