@@ -593,3 +593,45 @@ def exchange_round(
             moved = origin + share * (vote - origin)
             position[row[keep], actor[keep], issue[keep]] = moved[keep]
     return RoundResult(voting, position, exchanges)
+
+
+@dataclass(frozen=True)
+class Potential:
+    """The exchanges on offer at the start of a round (``[B, E]``; ``valid`` marks the real ones).
+
+    Actor ``i`` moves on issue ``q`` from ``xs_i`` to ``y_i`` (toward ``j``); ``j`` on ``p``
+    from ``xs_j`` to ``y_j``; both gain ``gain``. Positions on [0, 100].
+    """
+
+    valid: BoolArray
+    i: IntArray
+    j: IntArray
+    p: IntArray
+    q: IntArray
+    xs_i: FloatArray
+    y_i: FloatArray
+    xs_j: FloatArray
+    y_j: FloatArray
+    gain: FloatArray
+
+
+def potential_exchanges(x: FloatArray, capability: FloatArray, salience: FloatArray) -> Potential:
+    """Every equal-gain exchange that pays at positions ``x`` (``[B, A, I]`` on [0, 100])."""
+    draws, actors, issues = x.shape
+    candidates = Candidates.build(actors, issues)
+    state = _initial_state(x, capability[:, :, None] * salience, salience, candidates)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        _calculate(state, np.flatnonzero(state.alive))
+    shape = (draws, candidates.size)
+    return Potential(
+        valid=state.alive & state.valid,
+        i=state.ai,
+        j=state.aj,
+        p=np.broadcast_to(candidates.p, shape),
+        q=np.broadcast_to(candidates.q, shape),
+        xs_i=state.xs_i,
+        y_i=state.y_i,
+        xs_j=state.xs_j,
+        y_j=state.y_j,
+        gain=state.gain,
+    )
