@@ -29,6 +29,7 @@ compared.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import re
@@ -90,8 +91,6 @@ def problem_of(case: dict[str, Any], draws: int = 1, seed: int | None = None) ->
         salience = np.clip(salience + rng.normal(0, 0.05, salience.shape), 0.05, 1)
     problem = Problem.from_arrays(capability, position, salience)
     ids = {"actor_ids": tuple(case["actors"]), "issue_ids": tuple(case["issues"])}
-    import dataclasses
-
     return dataclasses.replace(problem, **ids)
 
 
@@ -315,8 +314,9 @@ def main() -> None:
             worst = max(worst, compare(problem, reference, draw)["preference_diff"])
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "case.csv"
-            write_decide_input(problem, 0, path)
-            idle = min(run_decide(path, Path(folder) / f"out{k}", rounds=0) for k in range(2))
+            still = dataclasses.replace(problem, position=np.full_like(problem.position, 0.5))
+            write_decide_input(still, 0, path)  # nothing to trade: start-up and output only
+            idle = min(run_decide(path, Path(folder) / f"out{k}") for k in range(2))
         per_draw = float(np.mean(times))
         total = per_draw * args.draws
         model_time = max(per_draw - idle, 1e-9) * args.draws

@@ -46,9 +46,10 @@ Departures, all on knife edges. The reference breaks exact ties between exchange
 here, gains within 1e-9 (on [0, 100]) go to the first candidate in a canonical order (issue
 pairs in order, then actors sorted by their positions, saliences and capability), so results
 do not depend on the order of actors. An actor within 1e-9 of an outcome counts as on its low
-side (the reference: exactly at or below). Saliences are on [0, 1]; the reference reads its
-CSV saliences unscaled, so it must be given [0, 1] saliences too (with 0-100 saliences its
-start-position rule leaves the scale). The reference works in ``decimal.Decimal``, this module
+side (the reference: exactly at or below), and an outcome within 1e-9 of a partner's position
+counts as at it, so the move is not cut (the exact rule; in the reference, its rounding
+decides). Saliences are on [0, 1]; the reference reads its CSV saliences unscaled, so it must
+be given [0, 1] saliences too (with 0-100 saliences its start-position rule leaves the scale). The reference works in ``decimal.Decimal``, this module
 in float64: they agree to about 1e-12.
 
 Traits. Moves go toward partners' positions and the next round's positions lie between the old
