@@ -49,8 +49,8 @@ do not depend on the order of actors. An actor within 1e-9 of an outcome counts 
 side (the reference: exactly at or below), and an outcome within 1e-9 of a partner's position
 counts as at it, so the move is not cut (the exact rule; in the reference, its rounding
 decides). Saliences are on [0, 1]; the reference reads its CSV saliences unscaled, so it must
-be given [0, 1] saliences too (with 0-100 saliences its start-position rule leaves the scale). The reference works in ``decimal.Decimal``, this module
-in float64: they agree to about 1e-12.
+be given [0, 1] saliences too (with 0-100 saliences its start-position rule leaves the scale).
+The reference works in ``decimal.Decimal``, this module in float64: they agree to about 1e-12.
 
 Traits. Moves go toward partners' positions and the next round's positions lie between the old
 position and the voting position, so positions stay in their initial range; if every actor holds
