@@ -21,9 +21,9 @@ compares them with accord's. ``--capture`` stores inputs and reference outputs a
 
 Timing: accord runs 1,000 jittered draws of each case in one batched call (best of 3); the
 reference runs a sample of the same draws one CLI call each (that is how it is used: one input
-file per run); both are reported per 1,000 draws, with the reference's start-up and output
-writing (a run with 0 rounds) reported apart, and the final positions of the sampled draws are
-compared.
+file per run), and ``benchmarks/decide_cli.py`` also times its model's own computation inside
+that process (without start-up and output writing); both are reported per 1,000 draws, and the
+final positions of the sampled draws are compared.
 """
 
 from __future__ import annotations
@@ -110,16 +110,18 @@ def write_decide_input(problem: Problem, draw: int, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def run_decide(path: Path, out: Path, rounds: int = ROUNDS) -> float:
-    """Run the reference on one input file; return its wall time in seconds."""
+def run_decide(path: Path, out: Path, rounds: int = ROUNDS) -> tuple[float, float]:
+    """Run the reference on one input file; return its wall time and its model's own time."""
     command = [
         str(DECIDE_PYTHON), str(WRAPPER), "--input_file", str(path), "--output_dir", str(out),
         "-i", str(rounds), "-m", "equal", "--start", "0", "--stop", "0", "--step", "0",
     ]  # fmt: skip
     start = time.perf_counter()
-    environment = {**os.environ, "MPLBACKEND": "Agg"}
-    subprocess.run(command, check=True, capture_output=True, env=environment)
-    return time.perf_counter() - start
+    environment = {**os.environ, "MPLBACKEND": "Agg", "DECIDE_TIMING": "1"}
+    done = subprocess.run(command, check=True, capture_output=True, env=environment, text=True)
+    wall = time.perf_counter() - start
+    found = re.search(r"model seconds: ([0-9.]+)", done.stderr)
+    return wall, float(found.group(1)) if found else float("nan")
 
 
 def _issue_name(text: str) -> str:
@@ -241,7 +243,7 @@ def compare(problem: Problem, reference: dict[str, Any], draw: int = 0) -> dict[
     }
 
 
-def reference_of(problem: Problem, draw: int = 0) -> tuple[dict[str, Any], float]:
+def reference_of(problem: Problem, draw: int = 0) -> tuple[dict[str, Any], tuple[float, float]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "case.csv"
         write_decide_input(problem, draw, path)
@@ -300,29 +302,23 @@ def main() -> None:
             f"{found['preference_diff']:.1e} | {found['voting_diff']:.1e} |"
         )
     print()
-    print(f"| case | accord, {args.draws:,} draws (s) | reference, per draw (s) | of which "
-          f"start-up and output (s) | reference, {args.draws:,} draws (s) | speed-up | "
-          f"speed-up on the reference's model time | sampled draws agree to |")  # fmt: skip
+    print(f"| case | accord, {args.draws:,} draws (s) | reference per draw: wall (s) | "
+          f"of which its model (s) | reference, {args.draws:,} draws: wall (s) | speed-up | "
+          f"speed-up on the model's own time | sampled draws agree to |")  # fmt: skip
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, case in CASES.items():
         problem = problem_of(case, args.draws, seed=1)
         ours = best_of(lambda problem=problem: ExchangeModel(max_rounds=ROUNDS).run(problem))
-        times, worst = [], 0.0
+        walls, models, worst = [], [], 0.0
         for draw in range(args.sample):
-            reference, seconds = reference_of(problem, draw)
-            times.append(seconds)
+            reference, (wall, model) = reference_of(problem, draw)
+            walls.append(wall)
+            models.append(model)
             worst = max(worst, compare(problem, reference, draw)["preference_diff"])
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "case.csv"
-            still = dataclasses.replace(problem, position=np.full_like(problem.position, 0.5))
-            write_decide_input(still, 0, path)  # nothing to trade: start-up and output only
-            idle = min(run_decide(path, Path(folder) / f"out{k}") for k in range(2))
-        per_draw = float(np.mean(times))
-        total = per_draw * args.draws
-        model_time = max(per_draw - idle, 1e-9) * args.draws
+        wall, model = float(np.mean(walls)), float(np.mean(models))
         print(
-            f"| {name} | {ours:.3f} | {per_draw:.2f} | {idle:.2f} | {total:,.0f} | "
-            f"{total / ours:,.0f}× | {model_time / ours:,.0f}× | {worst:.1e} |"
+            f"| {name} | {ours:.3f} | {wall:.2f} | {model:.3f} | {wall * args.draws:,.0f} | "
+            f"{wall * args.draws / ours:,.0f}× | {model * args.draws / ours:,.0f}× | {worst:.1e} |"
         )
 
 
