@@ -20,6 +20,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     dynamics,
     forecast,
     levers,
+    linkage,
     odds,
     report,
     robustness,

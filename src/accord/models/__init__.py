@@ -1,6 +1,6 @@
 """Forecasting models. Importing this package registers the built-in models."""
 
-from accord.models import compromise, eum, median, nash, smp  # noqa: F401  - registration
+from accord.models import compromise, eum, exchange, median, nash, smp  # noqa: F401  - registration
 from accord.models.base import (
     ForecastModel,
     ModelTraits,

@@ -427,6 +427,105 @@ def trajectories(context: Context) -> SectionOutput | None:
     )
 
 
+TRADES_SHOWN = 60
+"""The report lists at most this many exchanges per model (all are in the JSON trace)."""
+
+
+@section("trades", "Issue trades", 55)
+def trades(context: Context) -> SectionOutput | None:
+    """Every exchange of the exchange models: who gives ground where, for what, and the gain."""
+    names = _names(context)
+    issues = {issue.id: issue for issue in context.current.issues}
+    parts = []
+    for model in context.forecast.models.values():
+        records = model.outcome.trace.get("exchanges")
+        if not records:
+            continue
+        rows = [
+            f"<p>{esc(model.name)}: {len(records):,} exchanges in "
+            f"{max(int(r['round']) for r in records)} rounds (first {TRADES_SHOWN} shown). In "
+            "each, the first actor gives ground on its issue in return for the second giving "
+            "ground on the other; the gain is in salience × share-of-scale units, the same for "
+            "both; “others” sums what the shift of the two outcomes does to everyone else.</p>",
+            f"<table class='forecast' data-model='{esc(model.name)}'><thead><tr><th>Round</th>"
+            "<th>Gives ground</th><th>On</th><th>From → to</th><th>In return</th><th>On</th>"
+            "<th>From → to</th><th>Gain</th><th>Others</th></tr></thead><tbody>",
+        ]
+        for record in records[:TRADES_SHOWN]:
+            cells = [str(record["round"])]
+            for side in ("i", "j"):
+                issue = issues[record[f"{side}_issue"]]
+                span = issue.max - issue.min
+                old = issue.min + span * float(record[f"{side}_from"])
+                new = issue.min + span * float(record[f"{side}_to"])
+                cells += [
+                    esc(names.get(record[side], record[side])),
+                    esc(issue.name),
+                    f"{esc(format_value(old, issue))} → {esc(format_value(new, issue))}",
+                ]
+            others = sum(float(v) for v in record["externalities"].values())
+            cells += [f"{float(record['gain']):.4f}", f"{others:+.4f}"]
+            rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+        rows.append("</tbody></table>")
+        parts.append("\n".join(rows))
+    if not parts:
+        return None
+    return SectionOutput("\n".join(parts))
+
+
+@section("linkage", "Trades that could open a deal", 56)
+def trades_that_open(context: Context) -> SectionOutput | None:
+    """Two-issue trades among the veto players, and the smallest package better than no deal."""
+    from accord.analysis.linkage import linkage
+
+    if not any(actor.party or actor.veto for actor in context.scenario.actors):
+        return None
+    result = linkage(context.scenario, date=context.as_of)
+    names = result.names
+    rows = [
+        f"<p>{esc(result.verdict())}</p>",
+        "<table class='forecast' id='linkage-table'><thead><tr><th>Gives ground</th><th>On</th>"
+        "<th>From → to</th><th>In return</th><th>On</th><th>From → to</th><th>Gain each</th>"
+        "</tr></thead><tbody>",
+    ]
+    for trade in result.trades[:TRADES_SHOWN]:
+        cells = [
+            names.get(trade.giver, trade.giver),
+            names.get(f"issue:{trade.give_issue}", trade.give_issue),
+            f"{trade.give_from:.4g} → {trade.give_to:.4g}",
+            names.get(trade.taker, trade.taker),
+            names.get(f"issue:{trade.take_issue}", trade.take_issue),
+            f"{trade.take_from:.4g} → {trade.take_to:.4g}",
+            f"{trade.gain:.4f}",
+        ]
+        rows.append("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in cells) + "</tr>")
+    rows.append("</tbody></table>")
+    if result.package is not None:
+        rows.append(
+            "<p>The smallest package every veto player prefers to no deal (least movement from "
+            "the compromise forecast):</p><table class='forecast'><thead><tr><th>Issue</th>"
+            "<th>Compromise forecast</th><th>Package</th><th>Crosses the red lines of</th>"
+            "</tr></thead><tbody>"
+        )
+        for issue, value in result.package.outcome.items():
+            crossed = ", ".join(names.get(a, a) for a in result.package.crosses.get(issue, ()))
+            cells = [
+                names.get(f"issue:{issue}", issue),
+                f"{result.package.baseline[issue]:.4g}",
+                f"{value:.4g}",
+                crossed or "—",
+            ]
+            rows.append("<tr>" + "".join(f"<td>{esc(cell)}</td>" for cell in cells) + "</tr>")
+        rows.append("</tbody></table>")
+    rows.append(
+        "<p class='note'>Trades: the equal-gain exchanges of Stokman's exchange model among the "
+        "veto players at the scenario's positions (gain in salience × share of the scale, the "
+        "same for both). Package: a linear programme over all issues; no deal as in the zone "
+        "of agreement, else the status quo.</p>"
+    )
+    return SectionOutput("\n".join(rows))
+
+
 @section("map", "Territory", 60)
 def territory_map(context: Context) -> SectionOutput | None:
     """Ukraine's oblasts now, under each model's forecast and under reference deals."""

@@ -235,6 +235,7 @@ def trace_events(forecast: Forecast) -> Iterable[str]:
     names = _actor_names(forecast)
     problem = forecast.problem
     for model in forecast.models.values():
+        yield from _exchange_lines(forecast, model.name, model.outcome.trace.get("exchanges"))
         events: Any = model.outcome.trace.get("events")
         if not events:
             continue
@@ -258,3 +259,21 @@ def _cell(value: Any) -> str:
     """Trace values with four decimals throughout, so a column's numbers line up."""
     number = float(value)
     return "" if not np.isfinite(number) else f"{number:.4f}"
+
+
+def _exchange_lines(forecast: Forecast, model: str, records: Any) -> Iterable[str]:
+    """One line per exchange of an exchange model (first draw)."""
+    names = _actor_names(forecast)
+    for record in records or ():
+        moves = []
+        for side in ("i", "j"):
+            issue = forecast.scenario.issue(record[f"{side}_issue"])
+            span = issue.max - issue.min
+            old = issue.min + span * float(record[f"{side}_from"])
+            new = issue.min + span * float(record[f"{side}_to"])
+            actor = names.get(record[side], record[side])
+            moves.append(f"{actor} on {issue.name} {old:.4g} → {new:.4g}")
+        yield (
+            f"{model} · round {record['round']}: {moves[0]}, for {moves[1]} "
+            f"(gain {float(record['gain']):.4g} each)"
+        )
