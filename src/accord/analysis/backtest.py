@@ -36,7 +36,7 @@ import numpy as np
 
 from accord.analysis.forecast import _jsonable
 from accord.errors import InputError
-from accord.models.base import ForecastModel, get_model, registry
+from accord.models.base import ForecastModel, default_models, get_model
 from accord.scenario.compile import FloatArray, Problem, compile
 from accord.scenario.deu import DeuImport
 from accord.scenario.load import builtin_ids, load
@@ -228,7 +228,7 @@ def backtest(
         raise InputError.single(None, "--boot must be at least 1", path=("--boot",), value=boot)
     if not 0 < level < 1:
         raise InputError.single(None, "--level must lie in (0, 1)", path=("--level",), value=level)
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
     names = tuple(model.name for model in chosen)
     results = _score_all(cases, chosen, seed)
     baseline = BASELINE if BASELINE in names else None

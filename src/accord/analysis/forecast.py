@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis.zone import Zone, zone
-from accord.models.base import ForecastModel, Outcome, get_model, registry
+from accord.models.base import ForecastModel, Outcome, default_models, get_model
 from accord.scenario.acceptance import rejections
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Scenario
@@ -119,7 +119,7 @@ def forecast(
     """
     problem = compile(scenario, date=date)
     agreement = zone(scenario, date=date)
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
     results: dict[str, ModelForecast] = {}
     for model in chosen:
         outcome = model.run(problem, rng=seed)

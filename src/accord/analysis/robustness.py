@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from accord.errors import InputError
-from accord.models.base import ForecastModel, get_model, registry
+from accord.models.base import ForecastModel, default_models, get_model
 from accord.scenario.compile import as_of, compile
 from accord.scenario.schema import Scenario
 from accord.scenario.structure import leave_out, merge_bloc, parties_only
@@ -190,7 +190,7 @@ def robustness(
     """
     current = as_of(scenario, date)
     base = current.model_copy(update={"updates": []})
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
     variants = structural_variants(base)
     total = (1 + len(variants)) * len(chosen)
     done = 0

@@ -22,7 +22,7 @@ from accord.analysis.montecarlo import MonteCarlo, new_seed, simulate
 from accord.analysis.sensitivity import Sensitivity, sensitivity
 from accord.engines.local import Engine
 from accord.errors import InputError
-from accord.models.base import ForecastModel, get_model, parameters, registry
+from accord.models.base import ForecastModel, default_models, get_model, parameters
 from accord.scenario.schema import Event, Scenario
 
 KINDS = ("forecast", "sweep", "sensitivity", "levers", "ledger")
@@ -32,7 +32,7 @@ Progress = Callable[[int, int], None]
 
 def model_specs(names: Sequence[str] | None) -> list[dict[str, Any]]:
     """``[{"name", "parameters"}]`` for the chosen models (default: every registered model)."""
-    chosen = list(names) if names else list(registry())
+    chosen = list(names) if names else default_models()
     return [{"name": name, "parameters": parameters(get_model(name))} for name in chosen]
 
 

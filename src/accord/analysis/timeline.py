@@ -58,7 +58,7 @@ from typing import Any, Literal
 import numpy as np
 
 from accord.analysis.forecast import _jsonable
-from accord.models.base import ForecastModel, get_model, registry
+from accord.models.base import ForecastModel, default_models, get_model
 from accord.models.compromise import CompromiseModel
 from accord.scenario.checks import parse_change_path
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
@@ -381,7 +381,7 @@ def timeline(
     Timeline
         Points in date order and one :class:`Step` per update date.
     """
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
     names = tuple(model.name for model in chosen)
     if seed is None and (draws or any(model.traits.stochastic for model in chosen)):
         # One seed for every date and variant (common random numbers), recorded in the result.

@@ -49,6 +49,9 @@ class ModelTraits:
         Reordering actors changes nothing.
     affine_equivariant
         The settlement follows an affine rescaling of an issue's scale.
+    default
+        Runs when no model is named (``accord forecast`` with no ``-m``); a model whose cost
+        grows with the case (exchange: every trade is a round) is run by name only.
     kind
         ``"collective-choice"``: the talks read as a weighted vote or exchange among every
         actor, where nobody can simply refuse (compromise, median, eum, smp);
@@ -65,6 +68,7 @@ class ModelTraits:
     order_invariant: bool = True
     affine_equivariant: bool = True
     kind: ModelKind = "collective-choice"
+    default: bool = True
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +142,11 @@ def registry() -> dict[str, type[Any]]:
 
     _load_plugins()
     return dict(_REGISTRY)
+
+
+def default_models() -> list[str]:
+    """The models that run when none is named: every registered model whose traits allow it."""
+    return [name for name, cls in registry().items() if cls.traits.default]
 
 
 def get_model(name: str, **parameters: Any) -> ForecastModel:

@@ -125,7 +125,7 @@ class ExchangeModel:
         "Stokman & Van Oosten (1994), in Bueno de Mesquita & Stokman (eds.), European Community "
         "Decision Making; Stokman & Van den Bos (1992); the Decide exchange model"
     )
-    traits: ClassVar[ModelTraits] = ModelTraits(multi_issue=True)
+    traits: ClassVar[ModelTraits] = ModelTraits(multi_issue=True, default=False)
 
     max_rounds: int = 10
     salience_weight: float = 0.4

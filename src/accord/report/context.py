@@ -30,7 +30,7 @@ from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
 from accord.dynamics import ratify, talks, war
 from accord.errors import InputError
-from accord.models.base import ForecastModel, get_model, registry
+from accord.models.base import ForecastModel, default_models, get_model
 from accord.scenario.checks import numbers
 from accord.scenario.compile import FloatArray
 from accord.scenario.schema import Scenario
@@ -110,7 +110,7 @@ class Context:
 
 
 def _resolve(models: Sequence[str | ForecastModel] | None) -> list[ForecastModel]:
-    return [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    return [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
 
 
 def build(

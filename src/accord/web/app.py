@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accord import __version__
 from accord.analysis import whatif
 from accord.errors import ErrorDetail, InputError
-from accord.models.base import get_model, registry
+from accord.models.base import default_models, get_model, registry
 from accord.report import context as report_context
 from accord.report.html import plotly_js, report_html, sections_payload
 from accord.report.terminal import forecast_csv
@@ -437,6 +437,7 @@ def create_app(
                 "name": name,
                 "summary": cls.summary,
                 "citation": cls.citation,
+                "default": cls.traits.default,
                 "parameters": model_parameters(cls),
             }
             for name, cls in registry().items()
@@ -543,7 +544,7 @@ def create_app(
             base = scenario_from(request.scenario)
             changes = edit_changes(request.edits)
             check_edits(base, changes, request.as_of)
-            names = request.models or list(registry())
+            names = request.models or default_models()
             unknown = [name for name in names if name not in registry()]
             if unknown:
                 return _message(

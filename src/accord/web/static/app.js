@@ -66,7 +66,7 @@
       var input = document.createElement("input");
       input.type = "checkbox";
       input.value = model.name;
-      input.checked = true;
+      input.checked = model.default !== false;
       input.name = "model";
       label.title = model.summary;
       label.appendChild(input);
