@@ -60,6 +60,7 @@ def derive(folder: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the series; 2 when the folder is missing."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folder", nargs="?", type=Path, default=DEFAULT_FOLDER)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

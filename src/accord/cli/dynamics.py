@@ -394,6 +394,19 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
         f"provisions: {provisions}; battlefield shortfall {_band(result.shortfall, 0, 100)} % "
         "of the contested area)."
     )
+    parts = result.components()
+    yield "Hazard ratio by provision (median): " + "; ".join(
+        f"{name} {float(np.median(values)):.2f}" for name, values in parts.items()
+    )
+    sensitivity = result.sensitivity()
+    if len(sensitivity) > 1:
+        yield (
+            "Breakdown by the battlefield-shortfall hazard ratio per 10 % (an unsourced "
+            "estimate): "
+            + "; ".join(
+                f"{value:g}: {_band(values, 0, 100)} %" for value, values in sensitivity.items()
+            )
+        )
     if result.regime:
         yield (
             f"Walk-away: fighting on under the '{result.regime}' aid regime (battlefield issues) "

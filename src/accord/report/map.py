@@ -50,6 +50,9 @@ from plotly.colors import sample_colorscale
 
 from accord.errors import InputError
 from accord.scenario.schema import Scenario
+from accord.territory.scales import RULES as RULES
+from accord.territory.scales import ScaleRule
+from accord.territory.scales import check_rules as check_rules
 
 DATA = Path(__file__).parent / "data"
 GEOMETRY_FILE = DATA / "ukraine_adm1_naturalearth.geojson"
@@ -147,90 +150,7 @@ def basis(identifier: str | None = None, *, date: dt.date | None = None) -> Cont
     return dated[-1] if dated else BASES[0]
 
 
-@dataclass(frozen=True)
-class TerritoryRule:
-    """How one issue's value turns into territory that changes hands.
-
-    ``leaves`` and ``russian`` are piecewise-linear curves given as ``(issue value, share)``
-    knots: the share of the area Ukraine holds in ``oblasts`` that it gives up, and the share of
-    that given-up area that counts as Russian-controlled (the rest is a demilitarised zone).
-    """
-
-    issue: str
-    oblasts: tuple[str, ...]
-    scale: tuple[float, float]
-    leaves: tuple[tuple[float, float], ...]
-    russian: tuple[tuple[float, float], ...]
-    meaning: str
-
-    def shares(self, value: float) -> tuple[float, float]:
-        """``(share Ukraine gives up, share of that counted as Russian)`` at ``value``."""
-        low, high = self.scale
-        value = min(max(float(value), low), high)
-        return _interpolate(value, self.leaves), _interpolate(value, self.russian)
-
-
-def _interpolate(value: float, knots: Sequence[tuple[float, float]]) -> float:
-    xs = np.array([x for x, _ in knots], dtype=np.float64)
-    ys = np.array([y for _, y in knots], dtype=np.float64)
-    return float(np.interp(value, xs, ys))
-
-
-RULES = (
-    TerritoryRule(
-        "donbas",
-        ("UA-14", "UA-09"),
-        (0.0, 100.0),
-        ((0.0, 0.0), (25.0, 0.0), (50.0, 1.0), (100.0, 1.0)),
-        ((0.0, 0.0), (50.0, 0.0), (75.0, 1.0), (100.0, 1.0)),
-        "0-25: nothing changes hands; 25-50: Ukraine leaves 0-100 % of what it holds in Donetsk "
-        "and Luhansk; 50-75: the area it left goes from demilitarised to recognised as Russian; "
-        "75-100: all of it Russian",
-    ),
-    TerritoryRule(
-        "southern_line",
-        ("UA-23", "UA-65"),
-        (0.0, 100.0),
-        ((0.0, 0.0), (100.0, 1.0)),
-        ((0.0, 1.0), (100.0, 1.0)),
-        "v hands v % of what Ukraine holds in Zaporizhzhia and Kherson to Russia",
-    ),
-)
-
-
-def check_rules(scenario: Scenario) -> None:
-    """Raise :class:`InputError` unless ``scenario`` has the issues the map needs, as expected."""
-    issues = {issue.id: (index, issue) for index, issue in enumerate(scenario.issues)}
-    for rule in RULES:
-        if rule.issue not in issues:
-            raise InputError.single(
-                scenario.id,
-                f"the map needs an issue {rule.issue!r}, which this scenario lacks",
-                path=("issues",),
-                hint="the oblast map works with scenarios that keep ukraine-2025's 'donbas' and "
-                "'southern_line' issues and scales",
-            )
-        index, issue = issues[rule.issue]
-        if (issue.min, issue.max) != rule.scale:
-            raise InputError.single(
-                scenario.id,
-                f"issue {rule.issue!r} runs {issue.min:g}-{issue.max:g}; the map's rule expects "
-                f"{rule.scale[0]:g}-{rule.scale[1]:g}",
-                path=("issues", index, "min"),
-                hint="keep ukraine-2025's scale for this issue so values mean the same territory",
-            )
-        anchors = {anchor.value for anchor in issue.anchors}
-        knots = sorted({value for value, _ in rule.leaves + rule.russian})
-        missing = [value for value in knots if value not in anchors]
-        if missing:
-            raise InputError.single(
-                scenario.id,
-                f"issue {rule.issue!r} has no anchor at {', '.join(f'{v:g}' for v in missing)}, "
-                "where the map's territory rule changes",
-                path=("issues", index, "anchors"),
-                hint="keep ukraine-2025's anchors for this issue: the map reads what each "
-                f"anchor means ({rule.meaning})",
-            )
+TerritoryRule = ScaleRule  # the one mapping of each territorial scale, in accord.territory
 
 
 @dataclass(frozen=True)

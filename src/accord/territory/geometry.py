@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import itertools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -206,12 +207,16 @@ def gains(areas: Sequence[ControlArea]) -> list[Gain]:
     ordered = sorted(areas, key=lambda a: (a.date is None, a.date or dt.date.min))
     return [
         Gain(before.date, after.date, after.total_km2 - before.total_km2)
-        for before, after in zip(ordered, ordered[1:], strict=False)
+        for before, after in itertools.pairwise(ordered)
     ]
 
 
 def measure(paths: Sequence[Path | str]) -> dict[str, Any]:
-    """The ``accord territory`` JSON: ``{"files": [...], "monthly": [{"from", "to", "gain_km2"}]}``."""
+    """The ``accord territory`` JSON.
+
+    ``{"files": [{"file", "date", "total_km2", "oblasts"}], "monthly": [{"from", "to",
+    "gain_km2"}]}``.
+    """
     areas = [control_area(path) for path in paths]
     return {
         "files": [area.to_json() for area in areas],

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import functools
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -107,7 +108,7 @@ def monthly_gains(as_of: dt.date | None = None) -> tuple[MonthlyGain, ...]:
     months = snapshots(as_of, kind="month")
     return tuple(
         MonthlyGain(a.date, b.date, b.total_km2 - a.total_km2)
-        for a, b in zip(months, months[1:], strict=False)
+        for a, b in itertools.pairwise(months)
     )
 
 
