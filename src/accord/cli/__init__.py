@@ -25,6 +25,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     sensitivity,
     serve,
     sweep,
+    territory,
 )
 from accord.cli.common import app, fail
 from accord.errors import InputError

@@ -27,6 +27,7 @@ COMMAND_ORDER = (
     "sensitivity",
     "levers",
     "runs",
+    "territory",
     "war",
     "deal",
     "ratify",

@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyproj
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from accord.errors import InputError
 
@@ -49,7 +50,12 @@ def _to_equal_area() -> pyproj.Transformer:
 
 def project(geometry: BaseGeometry) -> BaseGeometry:
     """``geometry`` (lon/lat) in the equal-area projection (metres)."""
-    return transform(_to_equal_area().transform, geometry)
+
+    def forward(coordinates: np.ndarray) -> np.ndarray:
+        x, y = _to_equal_area().transform(coordinates[:, 0], coordinates[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, forward)
 
 
 @dataclass(frozen=True)

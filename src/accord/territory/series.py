@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from accord.errors import InputError
 
@@ -128,6 +129,51 @@ class PaceFit:
     def scaled(self, factor: float) -> tuple[float, float, float]:
         """``(low, mode, high)`` times ``factor``."""
         return self.low * factor, self.mode * factor, self.high * factor
+
+
+@functools.cache
+def _polygon_areas() -> dict[str, float]:
+    lookup = Path(__file__).resolve().parent.parent / "report" / "data" / "oblast_lookup.csv"
+    with lookup.open(encoding="utf-8") as stream:
+        return {
+            row["iso_3166_2"]: float(row["ne_polygon_area_km2"]) for row in csv.DictReader(stream)
+        }
+
+
+def to_json(as_of: dt.date | None = None) -> dict[str, Any]:
+    """The shipped series in ``accord territory``'s layout, up to ``as_of``.
+
+    ``{"files": [{"file", "date", "kind", "source", "total_km2", "oblasts": {ISO: {"km2",
+    "share"}}}], "monthly": [{"from", "to", "gain_km2"}]}``; ``file`` names the shipped CSV,
+    ``share`` is of the oblast's Natural Earth polygon, and the monthly gains run between
+    first-of-month snapshots.
+    """
+    areas = _polygon_areas()
+    return {
+        "files": [
+            {
+                "file": SERIES_FILE.name,
+                "date": snap.date.isoformat(),
+                "kind": snap.kind,
+                "source": snap.source,
+                "total_km2": snap.total_km2,
+                "oblasts": {
+                    iso: {"km2": km2, "share": round(km2 / areas[iso], 4)}
+                    for iso, km2 in snap.oblasts.items()
+                    if km2 > 0
+                },
+            }
+            for snap in snapshots(as_of)
+        ],
+        "monthly": [
+            {
+                "from": gain.start.isoformat(),
+                "to": gain.end.isoformat(),
+                "gain_km2": round(gain.gain_km2, 1),
+            }
+            for gain in monthly_gains(as_of)
+        ],
+    }
 
 
 def fit_pace(as_of: dt.date, *, window: int = 12, half_life: float = 6.0) -> PaceFit:
