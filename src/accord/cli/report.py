@@ -28,6 +28,7 @@ from accord.errors import InputError
 from accord.report.context import ANALYSES, build
 from accord.report.html import report_html
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.territory.geometry import control_area
 
 DEFAULT_DRAWS = 200
 
@@ -66,6 +67,14 @@ def report(
             "ratification and simulated talks (a few seconds more).",
         ),
     ] = True,
+    control: Annotated[
+        Path | None,
+        typer.Option(
+            "--control",
+            help="A GeoJSON map of occupied territory (e.g. DeepState's) to draw on the oblast "
+            "map with its front line.",
+        ),
+    ] = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
@@ -73,6 +82,7 @@ def report(
     """Write a self-contained HTML report: summary, forecast, figures, map, assumptions, sources."""
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
+        drawn = None if control is None else control_area(control)
         target = out if out is not None else Path(f"{loaded.id}.html")
         if str(target) != "-" and target.exists() and not force:
             raise InputError.single(
@@ -96,6 +106,7 @@ def report(
                 seed=seed,
                 analyses=ANALYSES if extras else (),
                 progress=progress,
+                control=drawn,
             )
         document = report_html(context)
         if str(target) == "-":
