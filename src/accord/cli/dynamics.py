@@ -187,6 +187,7 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
             table.add_row(*cells)
         yield table
     yield _war_summary(result)
+    yield _pace_line(result)
     yield "Aid regimes: " + "; ".join(
         f"{path.regime.id} = {path.regime.name}" for path in result.paths.values()
     )
@@ -202,6 +203,22 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
                 f"Stated walk-away points on {issue.name} ({issue.unit}): {', '.join(stated)}; "
                 "the table gives what the battlefield implies."
             )
+
+
+def _pace_line(result: WarAnalysis) -> str:
+    bands = result.to_json()["pace"]
+    text = "Pace of the front, km² a month (10th percentile, point value, 90th): " + "; ".join(
+        f"{regime} {band['low']:,.0f}-{band['mode']:,.0f}-{band['high']:,.0f}"
+        for regime, band in bands.items()
+    )
+    fit = result.sample.pace_fit
+    if fit is not None:
+        text += (
+            f". Fitted on DeepState's {len(fit.months)} monthly gains from "
+            f"{fit.months[0].start} to {fit.months[-1].end} (lognormal, half-life "
+            f"{fit.half_life:g} months); the line is DeepState's of {result.sample.line_date}."
+        )
+    return text
 
 
 def _war_summary(result: WarAnalysis) -> Table:
