@@ -199,7 +199,9 @@ def test_one_mapping_of_the_donbas_scale_to_km2() -> None:
     donbas = scales.rule("donbas")
     assert donbas is not None
     np.testing.assert_allclose(donbas.share_for([0, 25, 37.5, 50, 75, 100]), [0, 0, 0.5, 1, 1, 1])
-    np.testing.assert_allclose(donbas.value_for([-1, 0, 0.5, 1, 2]), [25, 25, 37.5, 50, 50])
+    shares = [-1, 0, 0.5, 1, 2]
+    np.testing.assert_allclose(donbas.value_for(shares), [0, 0, 37.5, 50, 100])
+    np.testing.assert_allclose(donbas.value_for(shares, "high"), [0, 25, 37.5, 100, 100])
     assert donbas.km2(37.5, 6000) == (3000, 0)
     assert donbas.km2(75, 6000) == (6000, 6000)
     south = scales.rule("southern_line")

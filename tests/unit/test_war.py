@@ -188,7 +188,8 @@ def test_ukraine_aid_cut_off_moves_the_walk_away_points_and_the_nash_solution() 
     south = result.sample.theatre_ids.index("southern_line")
 
     def point(regime: str, side: str, k: int) -> Any:
-        return result.to_units(getattr(result.paths[regime], side)[:, 0, k], k)
+        bound = "high" if side == "defending" else "low"
+        return result.to_units(getattr(result.paths[regime], side)[:, 0, k], k, bound)
 
     # Paired draws: the cut-off never lowers a walk-away point and raises them on average.
     cut, current = point("us_cutoff", "advancing", donbas), point("current", "advancing", donbas)
@@ -241,7 +242,8 @@ def test_ukraine_does_not_concede_the_south_on_cost_grounds() -> None:
     south = result.sample.theatre_ids.index("southern_line")
     for path in result.paths.values():
         # What Kyiv would hand over in Zaporizhzhia and Kherson rather than fight: little.
-        assert float(np.median(result.to_units(path.defending[:, 0, south], south))) < 15
+        defending = result.to_units(path.defending[:, 0, south], south, "high")
+        assert float(np.median(defending)) < 15
 
 
 def test_renewed_war_runs_faster_from_a_line_beyond_the_belt() -> None:
@@ -286,7 +288,9 @@ def test_the_donbas_scale_reads_through_its_anchors() -> None:
     result = analyse(load("ukraine-2025"), months=0, nash=False)
     donbas = result.sample.theatre_ids.index("donbas")
     shares = np.array([0.0, 0.5, 1.0, 1.5, -0.5])
-    np.testing.assert_allclose(result.to_units(shares, donbas), [25, 37.5, 50, 50, 25])
+    np.testing.assert_allclose(result.to_units(shares, donbas), [0, 37.5, 50, 100, 0])
+    high = result.to_units(shares, donbas, "high")
+    np.testing.assert_allclose(high, [25, 37.5, 100, 100, 0])
     units = np.array([[0.0, 0.1], [0.25, 0.1], [0.375, 0.1], [0.75, 0.1]])
     np.testing.assert_allclose(result.sample.to_share(units)[:, donbas], [0, 0, 0.5, 1])
     np.testing.assert_allclose(result.sample.to_share(units)[:, 1 - donbas], [0.1] * 4)

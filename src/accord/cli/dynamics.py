@@ -181,7 +181,7 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
                 cells += [
                     _band(result.to_units(path.line[:, t, k], k)),
                     _band(result.to_units(path.advancing[:, t, k], k)),
-                    _band(result.to_units(path.defending[:, t, k], k)),
+                    _band(result.to_units(path.defending[:, t, k], k, "high")),
                     _percent(float(path.zone[:, t, k].mean())),
                 ]
             table.add_row(*cells)
@@ -240,10 +240,10 @@ def _war_summary(result: WarAnalysis) -> Table:
         table.add_column(f"Nash: {result.scenario.issue(issue_id).name}", justify="right")
     table.add_column("Nash feasible", justify="right")
     for path in result.paths.values():
-        defending = result.to_units(path.defending[:, 0, 0], 0)
+        defending = result.to_units(path.defending[:, 0, 0], 0, "high")
         row = [path.regime.id, _band(defending)]
         if base is not None:
-            reference = result.to_units(result.paths[base].defending[:, 0, 0], 0)
+            reference = result.to_units(result.paths[base].defending[:, 0, 0], 0, "high")
             row.append(_band(defending - reference))
         row.append(_band(result.to_units(path.advancing[:, 0, 0], 0)))
         if path.nash is not None and path.nash_feasible is not None:
@@ -268,7 +268,7 @@ def _war_rows(result: WarAnalysis) -> Iterable[list[Any]]:
             for k, issue_id in enumerate(result.sample.theatre_ids):
                 line = interval(result.to_units(path.line[:, t, k], k))[0]
                 adv = interval(result.to_units(path.advancing[:, t, k], k))
-                dfd = interval(result.to_units(path.defending[:, t, k], k))
+                dfd = interval(result.to_units(path.defending[:, t, k], k, "high"))
                 yield [
                     result.scenario.id,
                     result.date.isoformat(),

@@ -477,7 +477,7 @@ def battlefield(
         for column, k in zip(columns, range(len(columns)), strict=True):
             result[:, others, column] = line[:, None, k]
         result[:, sides[0], columns] = war.to_unit(ahead.advancing[:, 0])
-        result[:, sides[1], columns] = war.to_unit(ahead.defending[:, 0])
+        result[:, sides[1], columns] = war.to_unit(ahead.defending[:, 0], "high")
         return result
 
     short_advancing = np.clip(now.advancing[:, 0] - deal_share, 0.0, None).sum(-1)

@@ -167,9 +167,14 @@ class WarSample:
         """Number of draws B."""
         return int(self.contested.shape[0])
 
-    def to_unit(self, share: FloatArray) -> FloatArray:
-        """Shares of the contested areas (last axis = theatres) as positions on [0, 1]."""
-        return _to_unit(share, self.gain_end, self.rules)
+    def to_unit(self, share: FloatArray, bound: str = "low") -> FloatArray:
+        """Shares of the contested areas (last axis = theatres) as positions on [0, 1].
+
+        ``bound`` picks the end of a stretch of the scale that hands over the same area (see
+        :meth:`accord.territory.scales.ScaleRule.value_for`): ``"low"`` for the advancing
+        side's walk-away point and the line, ``"high"`` for the defending side's.
+        """
+        return _to_unit(share, self.gain_end, self.rules, bound)
 
     def to_share(self, unit: FloatArray) -> FloatArray:
         """Positions on [0, 1] (last axis = theatres) as shares of the contested areas."""
@@ -305,13 +310,16 @@ def pace_bands(war: War, date: dt.date, draws: int = 20_000) -> dict[str, dict[s
 
 
 def _to_unit(
-    share: FloatArray, gain_end: Sequence[str], rules: Sequence[ScaleRule | None]
+    share: FloatArray,
+    gain_end: Sequence[str],
+    rules: Sequence[ScaleRule | None],
+    bound: str = "low",
 ) -> FloatArray:
     result = to_unit_scale(share, gain_end)
     for k, rule in enumerate(rules):
         if rule is not None:
             low, high = rule.scale
-            value = rule.value_for(np.asarray(share)[..., k])
+            value = rule.value_for(np.asarray(share)[..., k], bound)
             result[..., k] = (value - low) / (high - low)
     return result
 
@@ -508,8 +516,12 @@ class WarAnalysis:
         actors = self.problem.actor_ids
         war = self.sample.war
         columns = [self.problem.issue_ids.index(issue) for issue in self.sample.theatre_ids]
-        for side, values in ((war.advancing, path.advancing), (war.defending, path.defending)):
-            walk[:, actors.index(side), columns] = self.sample.to_unit(values[:, month])
+        sides = (
+            (war.advancing, path.advancing, "low"),
+            (war.defending, path.defending, "high"),
+        )
+        for side, values, bound in sides:
+            walk[:, actors.index(side), columns] = self.sample.to_unit(values[:, month], bound)
         return walk
 
     def problem_for(self, regime: str, month: int = 0) -> Problem:
@@ -526,11 +538,18 @@ class WarAnalysis:
             labels.append(f"{index // 12}-{index % 12 + 1:02d}")
         return labels
 
-    def to_units(self, share: FloatArray, theatre: int) -> FloatArray:
-        """Shares of a theatre's contested area in its issue's unit (clipped to the scale)."""
+    def to_units(self, share: FloatArray, theatre: int, bound: str = "low") -> FloatArray:
+        """Shares of a theatre's contested area in its issue's unit (clipped to the scale).
+
+        ``bound``: ``"high"`` for the defending side's walk-away point (see
+        :meth:`WarSample.to_unit`).
+        """
         issue = self.scenario.issue(self.sample.theatre_ids[theatre])
         unit = _to_unit(
-            share[..., None], [self.sample.gain_end[theatre]], [self.sample.rules[theatre]]
+            share[..., None],
+            [self.sample.gain_end[theatre]],
+            [self.sample.rules[theatre]],
+            bound,
         )[..., 0]
         return issue.min + unit * (issue.max - issue.min)
 
@@ -568,11 +587,11 @@ class WarAnalysis:
             per_theatre: dict[str, Any] = {}
             for k, issue_id in enumerate(self.sample.theatre_ids):
                 per_theatre[issue_id] = {
-                    name: _band(self.to_units(values[..., k], k))
-                    for name, values in (
-                        ("line", path.line),
-                        ("advancing", path.advancing),
-                        ("defending", path.defending),
+                    name: _band(self.to_units(values[..., k], k, bound))
+                    for name, values, bound in (
+                        ("line", path.line, "low"),
+                        ("advancing", path.advancing, "low"),
+                        ("defending", path.defending, "high"),
                     )
                 }
                 per_theatre[issue_id]["zone_probability"] = rounded(path.zone[..., k].mean(0), 4)

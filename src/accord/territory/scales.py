@@ -24,6 +24,7 @@ same km² everywhere (:meth:`ScaleRule.km2`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -62,22 +63,27 @@ class ScaleRule:
         low, high = self.scale
         return _interpolate(np.clip(value, low, high), self.leaves)
 
-    def value_for(self, share: Any) -> Any:
+    def value_for(self, share: Any, bound: str = "low") -> Any:
         """The value on the scale where ``share`` of the contested area changes hands.
 
-        The inverse of :meth:`share_for` on its rising stretch: where several values hand over
-        the same area (e.g. donbas 0-25, nothing), a share of 0 maps to the start of the
-        stretch where territory begins to move (25) and a share of 1 to where it is all gone
-        (50); shares outside [0, 1] are clipped.
+        Where several values hand over the same area (donbas 0-25: nothing; 50-100: all of
+        it), a side that sees only territory is indifferent among them, so the value is the
+        bound of the set it accepts: ``bound="low"``, the least value handing over at least
+        ``share`` (the advancing side's walk-away point, and the line); ``bound="high"``, the
+        greatest value handing over at most ``share`` (the defending side's). Shares below 0 or
+        above 1 give the scale's ends.
         """
         rising = [
-            (x0, y0, x1, y1)
-            for (x0, y0), (x1, y1) in zip(self.leaves, self.leaves[1:], strict=False)
-            if y1 > y0
+            (x0, y0, x1, y1) for (x0, y0), (x1, y1) in itertools.pairwise(self.leaves) if y1 > y0
         ]
         xs = [rising[0][0]] + [x1 for _, _, x1, _ in rising]
         ys = [rising[0][1]] + [y1 for _, _, _, y1 in rising]
-        return np.interp(np.clip(share, 0.0, 1.0), ys, xs)
+        low, high = self.scale
+        share = np.asarray(share, dtype=np.float64)
+        inside = np.interp(np.clip(share, 0.0, 1.0), ys, xs)
+        if bound == "low":
+            return np.where(share <= ys[0], low, np.where(share > ys[-1], high, inside))
+        return np.where(share < ys[0], low, np.where(share >= ys[-1], high, inside))
 
     def km2(self, value: float, contested_km2: float) -> tuple[float, float]:
         """``(km² Ukraine gives up, km² of it Russian)`` out of ``contested_km2`` it holds."""
