@@ -23,3 +23,15 @@ def shared_data() -> Path:
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data is not beside this checkout")
     return SHARED_DATA
+
+
+@pytest.fixture
+def deepstate() -> Path:
+    """DeepState's maps beside the checkout (their licence forbids copying them into the repo)."""
+    folder = SHARED_DATA / "geo" / "deepstate"
+    if not folder.exists():
+        pytest.skip(
+            "../shared/data/geo/deepstate is absent: DeepState's polygons may not be copied into "
+            "the repository (see src/accord/territory/data/PROVENANCE.txt)"
+        )
+    return folder

@@ -35,9 +35,16 @@ def test_war_json_the_cut_off_moves_kyivs_walk_away() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     regimes = data["regimes"]
-    current = regimes["current"]["theatres"]["donbas"]["defending"]["value"][0]
-    cut = regimes["us_cutoff"]["theatres"]["donbas"]["defending"]["value"][0]
-    assert cut > current + 5
+    # Kyiv's walk-away on Donbas is at its cap (50) under both; the cut-off shows in the south
+    # and in what Russia accepts on Donbas.
+    current = regimes["current"]["theatres"]["southern_line"]["defending"]["value"][0]
+    cut = regimes["us_cutoff"]["theatres"]["southern_line"]["defending"]["value"][0]
+    assert cut > current + 2
+    current = regimes["current"]["theatres"]["donbas"]["advancing"]["value"][0]
+    cut = regimes["us_cutoff"]["theatres"]["donbas"]["advancing"]["value"][0]
+    assert cut > current + 2
+    assert set(data["pace"]) == {"current", "us_cutoff", "european_surge"}
+    assert data["pace"]["current"]["low"] < data["pace"]["current"]["high"]
     assert (
         regimes["us_cutoff"]["nash"]["donbas"]["value"]
         > regimes["current"]["nash"]["donbas"]["value"]

@@ -13,6 +13,7 @@ from accord.dynamics.guarantees import (
     cumulative_hazard,
     hazard_ratio,
     sample_guarantees,
+    sensitivity_values,
     strength,
 )
 from accord.errors import InputError
@@ -100,14 +101,38 @@ def test_deal_value_with_risk_mixes_the_deal_and_renewed_war() -> None:
     assert ((result.breakdown > 0) & (result.breakdown < 1)).all()
 
 
-def test_a_deal_short_of_the_battlefield_breaks_down_more_often() -> None:
-    # Werner & Yuen (2005): the 20-point draft gives Russia less than fighting on promises it
-    # (a battlefield shortfall), so despite its stronger guarantee it is likelier to collapse.
+def test_the_hazard_is_decomposed_per_provision_and_the_shortfall_is_a_sensitivity() -> None:
     ukraine = load("ukraine-2025")
     draft28 = evaluate(ukraine, load_deal("28-point", ukraine), draws=400, rng=5)
     draft20 = evaluate(ukraine, load_deal("20-point", ukraine), draws=400, rng=5)
-    assert np.median(draft20.shortfall) > np.median(draft28.shortfall)
-    assert np.median(draft20.breakdown) > np.median(draft28.breakdown)
+    for result in (draft28, draft20):
+        parts = result.components()
+        assert set(parts) == {"guarantee", "shortfall", *result.deal.guarantee_terms}
+        np.testing.assert_allclose(np.prod(list(parts.values()), axis=0), result.hazard_ratio)
+        sensitivity = result.sensitivity()
+        # 1 (no effect) and the estimate's low, mode and high; more weight, more breakdown.
+        assert list(sensitivity) == [1.0, 1.05, 1.15, 1.3]
+        medians = [float(np.median(values)) for values in sensitivity.values()]
+        assert medians == sorted(medians)
+        assert float(np.median(result.breakdown)) == pytest.approx(medians[2], abs=0.02)
+    # Through the shared donbas scale the 20-point file's zone is close to what the battlefield
+    # gives Russia: the shortfall no longer decides the comparison of the two drafts.
+    low20 = float(np.median(draft20.sensitivity()[1.0]))
+    high20 = float(np.median(draft20.sensitivity()[1.3]))
+    assert high20 - low20 < 0.1
+    data = draft20.to_json()["breakdown"]
+    assert [row["shortfall_hazard_ratio"] for row in data["shortfall_sensitivity"]] == [
+        1.0,
+        1.05,
+        1.15,
+        1.3,
+    ]
+    assert set(data["components"]) == {"guarantee", "monitoring", "snapback", "shortfall"}
+
+
+def test_sensitivity_values_without_a_shortfall_ratio() -> None:
+    assert sensitivity_values(None) == (1.0,)
+    assert sensitivity_values(fixed().block) == (1.0,)
 
 
 def test_sampled_block_of_ukraine() -> None:

@@ -185,10 +185,19 @@ def test_missing_anchor_is_named() -> None:
 
 
 def test_basis_by_date_and_id() -> None:
-    assert oblast_map.basis(date=dt.date(2025, 11, 20)) is DECEMBER_2025
-    assert oblast_map.basis(date=dt.date(2025, 12, 24)) is DECEMBER_2025
-    assert oblast_map.basis(date=dt.date(2026, 1, 10)) is DEEPSTATE_2026
+    # A date reads the DeepState series shipped with accord: its last map on or before it.
+    assert oblast_map.basis(date=dt.date(2025, 11, 20)).id == "deepstate-2025-11-20"
+    assert oblast_map.basis(date=dt.date(2025, 12, 24)).date == dt.date(2025, 12, 24)
+    january = oblast_map.basis(date=dt.date(2026, 1, 10))
+    assert january.id == "deepstate-2026-01-01" and january.shares is not None
+    december = oblast_map.basis(date=dt.date(2025, 12, 2))
+    assert december.shares is not None
+    for oblast in oblast_map.oblasts():  # the same shares as the lookup's computed column
+        share = december.shares.get(oblast.iso, 0.0)
+        assert share == pytest.approx(oblast.control[DECEMBER_2025.id], abs=0.0006)
+    assert oblast_map.basis(date=dt.date(2024, 1, 1)) is DECEMBER_2025  # before the series
     assert oblast_map.basis() is DECEMBER_2025
+    assert oblast_map.basis("2026-01-01") is DEEPSTATE_2026
     with pytest.raises(InputError, match="unknown control basis"):
         oblast_map.basis("2024-01-01")
 

@@ -150,7 +150,7 @@ def test_ukraine_report_has_the_map_and_trajectories() -> None:
     views = figure["figure"]["layout"]["meta"]["views"]
     assert views[0].startswith("Now") and any(v.startswith("compromise forecast") for v in views)
     assert "territory-table" in payload["map"]["html"]
-    assert "Territory: Russia controls 115,812 km²" in payload["summary"]["html"]
+    assert "Territory: Russia controls 115,818 km²" in payload["summary"]["html"]
     (trajectory,) = payload["trajectories"]["figures"]
     assert trajectory["id"] == "fig-trajectory-smp"
     sources = payload["sources"]["html"]

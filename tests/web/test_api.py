@@ -401,3 +401,33 @@ def test_runs_take_model_options_checked_against_their_choices(client: TestClien
     assert "papr" in error["message"] and "paper" in error["hint"]
     unknown = client.post("/api/runs", json={"models": ["eum"], "options": {"eum": {"nope": 1}}})
     assert unknown.status_code == 422 and "no parameter" in unknown.json()["errors"][0]["message"]
+
+
+def test_the_dashboard_draws_a_control_file_on_the_map(data_dir: Path, tmp_path: Path) -> None:
+    from accord.territory.geometry import control_area
+
+    ring = [[37.75, 47.95], [37.85, 47.95], [37.85, 48.05], [37.75, 48.05], [37.75, 47.95]]
+    path = tmp_path / "front_20260301.geojson"
+    path.write_text(json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
+    app = create_app(data_dir=data_dir, control=control_area(path))
+    with TestClient(app) as test_client:
+        status = start(test_client, scenario="ukraine-2025", models=["compromise"], draws=1)
+        assert status["state"] == "done", status
+        result = test_client.get(f"/api/runs/{status['id']}/result").json()
+    (section,) = [item for item in result["sections"] if item["id"] == "map"]
+    traces = section["figures"][0]["figure"]["data"]
+    layers = {trace["meta"]["layer"] for trace in traces if "layer" in (trace.get("meta") or {})}
+    assert layers == {"occupied", "front"}
+    assert "front_20260301.geojson" in section["html"]
+
+
+def test_serve_reports_a_bad_control_file(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [ACCORD, "serve", "--control", str(tmp_path / "missing.geojson")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2 and "no such file" in result.stderr

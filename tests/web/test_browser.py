@@ -322,3 +322,44 @@ def test_the_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
     tab.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
     context.close()
     assert width <= PHONE["width"]
+
+
+def test_cli_report_draws_the_occupied_area_and_front_line(
+    browser: Any, tmp_path: Path, deepstate: Path
+) -> None:
+    out = tmp_path / "control.html"
+    control = deepstate / "deepstatemap_data_20260301.geojson"
+    result = subprocess.run(
+        [ACCORD, "report", "--draws", "1", "--no-analyses", "--as-of", "2026-03-01",
+         "--control", str(control), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, offline=True)
+    tab = context.new_page()
+    tab.goto(out.as_uri())
+    tab.wait_for_function(
+        "() => document.body.dataset.figuresTotal > 0 && "
+        "document.body.dataset.figuresDrawn === document.body.dataset.figuresTotal",
+        timeout=TIMEOUT_MS,
+    )
+    layers = tab.evaluate(
+        "() => document.getElementById('fig-map').data"
+        ".filter(t => t.meta && t.meta.layer).map(t => [t.meta.layer, t.name, t.x.length])"
+    )
+    named = {layer: (name, points) for layer, name, points in layers}
+    assert set(named) == {"occupied", "front"}
+    assert named["occupied"][0] == "Occupied area (1 Mar 2026)" and named["occupied"][1] > 500
+    assert named["front"][1] > 100
+    # drawn: 27 oblasts plus the occupied area are filled; the legend names both layers
+    fills = tab.eval_on_selector_all("#fig-map .scatterlayer .trace path.js-fill", "p => p.length")
+    assert fills == 28
+    legend = tab.locator("#fig-map .legend").text_content() or ""
+    assert "Occupied area" in legend and "Front line" in legend
+    assert "deepstatemap_data_20260301.geojson" in tab.locator("#map").inner_text()
+    tab.locator("#fig-map").screenshot(path=str(tmp_path / "control-map.png"))
+    context.close()

@@ -30,6 +30,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     serve,
     sweep,
     zone,
+    territory,
 )
 from accord.cli.common import app, fail
 from accord.errors import InputError

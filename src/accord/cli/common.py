@@ -54,6 +54,7 @@ COMMAND_ORDER = (
     "robustness",
     "levers",
     "runs",
+    "territory",
     "war",
     "deal",
     "ratify",

@@ -238,12 +238,13 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
                 cells += [
                     _band(result.to_units(path.line[:, t, k], k)),
                     _band(result.to_units(path.advancing[:, t, k], k)),
-                    _band(result.to_units(path.defending[:, t, k], k)),
+                    _band(result.to_units(path.defending[:, t, k], k, "high")),
                     _percent(float(path.zone[:, t, k].mean())),
                 ]
             table.add_row(*cells)
         yield table
     yield _war_summary(result)
+    yield _pace_line(result)
     yield "Aid regimes: " + "; ".join(
         f"{path.regime.id} = {path.regime.name}" for path in result.paths.values()
     )
@@ -259,6 +260,22 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
                 f"Stated walk-away points on {issue.name} ({issue.unit}): {', '.join(stated)}; "
                 "the table gives what the battlefield implies."
             )
+
+
+def _pace_line(result: WarAnalysis) -> str:
+    bands = result.to_json()["pace"]
+    text = "Pace of the front, km² a month (10th percentile, point value, 90th): " + "; ".join(
+        f"{regime} {band['low']:,.0f}-{band['mode']:,.0f}-{band['high']:,.0f}"
+        for regime, band in bands.items()
+    )
+    fit = result.sample.pace_fit
+    if fit is not None:
+        text += (
+            f". Fitted on DeepState's {len(fit.months)} monthly gains from "
+            f"{fit.months[0].start} to {fit.months[-1].end} (lognormal, half-life "
+            f"{fit.half_life:g} months); the line is DeepState's of {result.sample.line_date}."
+        )
+    return text
 
 
 def _war_summary(result: WarAnalysis) -> Table:
@@ -280,10 +297,10 @@ def _war_summary(result: WarAnalysis) -> Table:
         table.add_column(f"Nash: {result.scenario.issue(issue_id).name}", justify="right")
     table.add_column("Nash feasible", justify="right")
     for path in result.paths.values():
-        defending = result.to_units(path.defending[:, 0, 0], 0)
+        defending = result.to_units(path.defending[:, 0, 0], 0, "high")
         row = [path.regime.id, _band(defending)]
         if base is not None:
-            reference = result.to_units(result.paths[base].defending[:, 0, 0], 0)
+            reference = result.to_units(result.paths[base].defending[:, 0, 0], 0, "high")
             row.append(_band(defending - reference))
         row.append(_band(result.to_units(path.advancing[:, 0, 0], 0)))
         if path.nash is not None and path.nash_feasible is not None:
@@ -308,7 +325,7 @@ def _war_rows(result: WarAnalysis) -> Iterable[list[Any]]:
             for k, issue_id in enumerate(result.sample.theatre_ids):
                 line = interval(result.to_units(path.line[:, t, k], k))[0]
                 adv = interval(result.to_units(path.advancing[:, t, k], k))
-                dfd = interval(result.to_units(path.defending[:, t, k], k))
+                dfd = interval(result.to_units(path.defending[:, t, k], k, "high"))
                 yield [
                     result.scenario.id,
                     result.date.isoformat(),
@@ -466,6 +483,19 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
         f"provisions: {provisions}; battlefield shortfall {_band(result.shortfall, 0, 100)} % "
         "of the contested area)."
     )
+    parts = result.components()
+    yield "Hazard ratio by provision (median): " + "; ".join(
+        f"{name} {float(np.median(values)):.2f}" for name, values in parts.items()
+    )
+    sensitivity = result.sensitivity()
+    if len(sensitivity) > 1:
+        yield (
+            "Breakdown by the battlefield-shortfall hazard ratio per 10 % (an unsourced "
+            "estimate): "
+            + "; ".join(
+                f"{value:g}: {_band(values, 0, 100)} %" for value, values in sensitivity.items()
+            )
+        )
     if result.regime:
         yield (
             f"Walk-away: fighting on under the '{result.regime}' aid regime (battlefield issues) "

@@ -31,6 +31,7 @@ from accord.errors import InputError
 from accord.report.context import ANALYSES, build
 from accord.report.html import report_html
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.territory.geometry import control_area
 
 DEFAULT_DRAWS = 200
 
@@ -96,6 +97,14 @@ def report(
     ] = PlotlyChoice.inline,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    control: Annotated[
+        Path | None,
+        typer.Option(
+            "--control",
+            help="A GeoJSON map of occupied territory (e.g. DeepState's) to draw on the oblast "
+            "map with its front line.",
+        ),
+    ] = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
@@ -103,6 +112,7 @@ def report(
     """Write a self-contained HTML report: summary, forecast, figures, map, assumptions, sources."""
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
+        drawn = None if control is None else control_area(control)
         target = out if out is not None else Path(f"{loaded.id}.html")
         if str(target) != "-" and target.exists() and not force:
             raise InputError.single(
@@ -127,6 +137,7 @@ def report(
                 analyses=ANALYSES if extras else (),
                 changes=whatif.gather(set_ or [], overlay),
                 progress=progress,
+                control=drawn,
             )
         document = report_html(context, plotly_mode=plotly_mode.value)
         if str(target) == "-":

@@ -50,6 +50,13 @@ def serve(
         Path | None,
         typer.Option(help="The only folder the dashboard writes to (default: user data folder)."),
     ] = None,
+    control: Annotated[
+        Path | None,
+        typer.Option(
+            "--control",
+            help="A GeoJSON map of occupied territory to draw on the oblast map of every run.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web dashboard: pick or upload a scenario, edit values, run, download results."""
     if not is_loopback(host):
@@ -80,11 +87,17 @@ def serve(
         )
     import uvicorn
 
+    from accord.territory.geometry import control_area
     from accord.web.app import create_app
+
+    try:
+        drawn = None if control is None else control_area(control)
+    except InputError as error:
+        fail(error)
 
     sys.stderr.write(f"accord dashboard on http://{host}:{port}/ (Ctrl-C to stop)\n")
     uvicorn.run(
-        create_app(data_dir=data_dir),
+        create_app(data_dir=data_dir, control=drawn),
         host=host,
         port=port,
         log_level="warning",

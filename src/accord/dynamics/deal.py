@@ -60,11 +60,20 @@ from accord.dynamics.guarantees import (
     GuaranteeSample,
     breakdown,
     check_terms,
+    decompose,
     hazard_ratio,
     sample_guarantees,
+    sensitivity_values,
+    shortfall_sensitivity,
     strength,
 )
-from accord.dynamics.war import WarSample, evaluation_date, look_ahead, sample_war, to_unit_scale
+from accord.dynamics.war import (
+    WarSample,
+    evaluation_date,
+    look_ahead,
+    renewed_pace_factor,
+    sample_war,
+)
 from accord.errors import ErrorDetail, InputError
 from accord.scenario.acceptance import no_deal_utility, rejections
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
@@ -283,19 +292,36 @@ class Valuation:
     outside: BoolArray
     accepts: BoolArray
 
+    def components(self) -> dict[str, FloatArray]:
+        """The hazard ratio per provision (guarantee, each term, battlefield shortfall)."""
+        gamma = strength(self.guarantees.block, self.problem.issue_ids, self.terms)
+        return decompose(self.guarantees, gamma, self.deal.guarantee_terms, self.shortfall)
+
+    def sensitivity(self) -> dict[float, FloatArray]:
+        """Breakdown ``[B]`` at each shortfall hazard ratio of :func:`sensitivity_values`."""
+        return shortfall_sensitivity(
+            self.guarantees,
+            self.hazard_ratio,
+            self.shortfall,
+            sensitivity_values(self.scenario.guarantees),
+        )
+
     def to_json(self) -> dict[str, Any]:
         """Figure-ready data: per actor the deal's value against its walk-away, 0-100.
 
         ``{"scenario", "as_of", "deal": {"id", "title", "terms": {ISSUE: {"value", "low",
         "high"}}}, "regime", "draws", "breakdown": {"probability": {...}, "hazard_ratio":
-        {...}, "horizon_months"}, "actors": {ACTOR: {"name", "party", "value", "walk_away",
-        "surplus", "with_risk", "surplus_with_risk": {"value", "low", "high"},
-        "beats_walk_away", "beats_walk_away_with_risk", "accepts": probability, "veto": bool,
+        {...}, "horizon_months", "shortfall", "components": {PROVISION: {...}},
+        "shortfall_sensitivity": [{"shortfall_hazard_ratio", "probability"}]}, "actors":
+        {ACTOR: {"name", "party", "value", "walk_away", "surplus", "with_risk",
+        "surplus_with_risk": {"value", "low", "high"}, "beats_walk_away",
+        "beats_walk_away_with_risk", "accepts": probability, "veto": bool,
         "red_lines_kept": bool, "red_lines_broken": {ISSUE: share of draws}}}}``.
 
         ``walk_away`` keeps its name for the figures and CSV that read it, but is the utility
         of no deal (never of a red line); ``accepts`` adds the hard red lines and conditions
-        on top of ``beats_walk_away``; ``red_lines_kept`` is true when no draw breaks one.
+        on top of the no-deal test of the zone's rule; ``red_lines_kept`` is true when no draw
+        breaks one.
         """
         units = self.problem.to_units(self.terms)
         actors: dict[str, Any] = {}
@@ -341,6 +367,13 @@ class Valuation:
                 "hazard_ratio": summary(self.hazard_ratio, 4),
                 "horizon_months": summary(self.guarantees.horizon, 1),
                 "shortfall": summary(self.shortfall, 4),
+                "components": {
+                    name: summary(values, 4) for name, values in self.components().items()
+                },
+                "shortfall_sensitivity": [
+                    {"shortfall_hazard_ratio": value, "probability": summary(values, 4)}
+                    for value, values in self.sensitivity().items()
+                ],
             },
             "actors": actors,
         }
@@ -384,7 +417,7 @@ def evaluate(
     shortfall = np.zeros(problem.draws)
     regime_id = None
     if current.war is not None:
-        war = sample_war(current, draws, war_stream)
+        war = sample_war(current, draws, war_stream, date=when)
         regime_id = war.war.regime(regime).id if regime is None else _regime(war, regime)
         no_deal, renewed, shortfall = battlefield(current, problem, war, regime_id, terms, when)
     ratio = deal_hazard(guarantees, problem.issue_ids, terms, deal.guarantee_terms, shortfall)
@@ -460,22 +493,27 @@ def battlefield(
     than it expects from fighting on.
     """
     block = war_of(scenario)
-    start = 0.0 if when is None else max(0.0, months_between(block.as_of, when))
+    start = 0.0 if when is None else max(0.0, months_between(war.line_date, when))
     columns = [problem.issue_ids.index(issue) for issue in war.theatre_ids]
-    flipped = np.array([end == "min" for end in war.gain_end])
-    deal_share = np.where(flipped, 1.0 - terms[:, columns], terms[:, columns])  # [B, K]
+    deal_share = war.to_share(terms[:, columns])  # [B, K], through the shared scale rules
     now = look_ahead(war, regime, [start])
-    again = look_ahead(war, regime, [start], start_line=deal_share[:, None, :])
+    again = look_ahead(
+        war,
+        regime,
+        [start],
+        start_line=deal_share[:, None, :],
+        pace_factor=renewed_pace_factor(war, deal_share),
+    )
     sides = [problem.actor_ids.index(block.advancing), problem.actor_ids.index(block.defending)]
 
     def fill(ahead: Any) -> FloatArray:
         result = reference(problem).copy()
         others = [a for a in range(problem.n_actors) if a not in sides]
-        line = to_unit_scale(ahead.line_ahead[:, 0], war.gain_end)
+        line = war.to_unit(ahead.line_ahead[:, 0])
         for column, k in zip(columns, range(len(columns)), strict=True):
             result[:, others, column] = line[:, None, k]
-        result[:, sides[0], columns] = to_unit_scale(ahead.advancing[:, 0], war.gain_end)
-        result[:, sides[1], columns] = to_unit_scale(ahead.defending[:, 0], war.gain_end)
+        result[:, sides[0], columns] = war.to_unit(ahead.advancing[:, 0])
+        result[:, sides[1], columns] = war.to_unit(ahead.defending[:, 0], "high")
         return result
 
     short_advancing = np.clip(now.advancing[:, 0] - deal_share, 0.0, None).sum(-1)

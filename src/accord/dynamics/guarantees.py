@@ -144,6 +144,61 @@ def hazard_ratio(
     return ratio
 
 
+def decompose(
+    sampled: GuaranteeSample,
+    guarantee: FloatArray,
+    terms: Sequence[str] = (),
+    shortfall: FloatArray | None = None,
+) -> dict[str, FloatArray]:
+    """The hazard ratio factor by factor, ``{name: [B]}``; their product is :func:`hazard_ratio`.
+
+    Names: ``"guarantee"`` (HR_g^γ), each provision's id (HR_j), and ``"shortfall"``
+    (HR_s^(shortfall / 0.1)) when a shortfall is given.
+    """
+    parts: dict[str, FloatArray] = {
+        "guarantee": np.asarray(sampled.strength_hazard_ratio ** np.asarray(guarantee))
+    }
+    for term in terms:
+        parts[term] = np.asarray(sampled.terms[term])
+    if shortfall is not None:
+        parts["shortfall"] = np.asarray(
+            sampled.shortfall_hazard_ratio ** (np.asarray(shortfall) / SHORTFALL_STEP)
+        )
+    return parts
+
+
+def shortfall_sensitivity(
+    sampled: GuaranteeSample,
+    ratio: FloatArray,
+    shortfall: FloatArray,
+    values: Sequence[float],
+) -> dict[float, FloatArray]:
+    """Breakdown within the horizon ``[B]`` with the shortfall hazard ratio set to each value.
+
+    ``ratio`` is the deal's hazard ratio with the sampled shortfall factor; the factor is
+    divided out and HR_s^(shortfall / 0.1) put back for each HR_s in ``values`` (1 = the
+    battlefield shortfall does not matter).
+    """
+    own = sampled.shortfall_hazard_ratio ** (np.asarray(shortfall) / SHORTFALL_STEP)
+    base = np.asarray(ratio) / own
+    return {
+        float(value): breakdown(
+            sampled, base * float(value) ** (np.asarray(shortfall) / SHORTFALL_STEP)
+        )
+        for value in values
+    }
+
+
+def sensitivity_values(block: Guarantees | None) -> tuple[float, ...]:
+    """1 (no effect) and the low, mode and high of the shortfall hazard ratio, in order."""
+    number = None if block is None else block.shortfall_hazard_ratio
+    if number is None:
+        return (1.0,)
+    points = {1.0, number.point}
+    points.update(value for value in (number.low, number.mode, number.high) if value is not None)
+    return tuple(sorted(points))
+
+
 def cumulative_hazard(sampled: GuaranteeSample, months: Any, each: bool = False) -> FloatArray:
     """Λ₀(t) of a ceasefire without provisions.
 

@@ -610,7 +610,7 @@ def simulate(
     war = None
     regime_id = None
     if current.war is not None:
-        war = sample_war(current, runs, streams_[1])
+        war = sample_war(current, runs, streams_[1], date=when)
         regime_id = (
             current.war.regime(regime).id if regime is None else _known_regime(current, regime)
         )

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtri
 
 from accord.dynamics.common import (
     filled,
@@ -67,6 +68,8 @@ from accord.errors import InputError
 from accord.models.nash import NashModel
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.schema import AidRegime, Scenario, War
+from accord.territory import series
+from accord.territory.scales import ScaleRule, applicable
 
 
 def fearon_range(p: Any, cost_a: Any, cost_b: Any) -> tuple[FloatArray, FloatArray]:
@@ -128,6 +131,16 @@ class WarSample:
         ``[B]`` monthly discount factor β, months looked ahead, monthly rate of learning.
     held, total : FloatArray
         ``[B]`` km² held by the advancing side in every listed region, and their total area.
+    handover : FloatArray
+        ``[B, K]`` multiplier on the pace of a war renewed after a deal that hands over all of
+        a theatre's contested area (1 where the scenario gives none).
+    line_date : datetime.date
+        The date the control figures describe: the war's ``as_of``, or with a control series
+        the last snapshot on or before the evaluation date.
+    pace_fit : PaceFit or None
+        The pace fitted to the series (regimes with an ``advance_factor`` scale it).
+    rules : tuple
+        Per theatre, the shared scale rule (:mod:`accord.territory.scales`) or None (linear).
     """
 
     war: War
@@ -144,32 +157,75 @@ class WarSample:
     learning: FloatArray
     held: FloatArray
     total: FloatArray
+    handover: FloatArray
+    line_date: dt.date
+    pace_fit: series.PaceFit | None
+    rules: tuple[ScaleRule | None, ...]
 
     @property
     def draws(self) -> int:
         """Number of draws B."""
         return int(self.contested.shape[0])
 
+    def to_unit(self, share: FloatArray, bound: str = "low") -> FloatArray:
+        """Shares of the contested areas (last axis = theatres) as positions on [0, 1].
+
+        ``bound`` picks the end of a stretch of the scale that hands over the same area (see
+        :meth:`accord.territory.scales.ScaleRule.value_for`): ``"low"`` for the advancing
+        side's walk-away point and the line, ``"high"`` for the defending side's.
+        """
+        return _to_unit(share, self.gain_end, self.rules, bound)
+
+    def to_share(self, unit: FloatArray) -> FloatArray:
+        """Positions on [0, 1] (last axis = theatres) as shares of the contested areas."""
+        return _to_share(unit, self.gain_end, self.rules)
+
 
 def sample_war(
-    scenario: Scenario, draws: int | None = None, generator: np.random.Generator | None = None
+    scenario: Scenario,
+    draws: int | None = None,
+    generator: np.random.Generator | None = None,
+    *,
+    date: dt.date | None = None,
 ) -> WarSample:
-    """Sample (or take at point values, ``draws=None``) the numbers of the war block."""
+    """Sample (or take at point values, ``draws=None``) the numbers of the war block.
+
+    ``date`` is the evaluation date (default: the war's ``as_of``). With a control series
+    (``war.series``) the held shares move by the series' change in each region between the
+    war's ``as_of`` and the last snapshot on or before ``date``, and the pace of regimes with an
+    ``advance_factor`` is fitted on the series' months before ``date`` (nothing later is read).
+    """
     war = war_of(scenario)
+    when = date or war.as_of
     theatres = tuple(theatre.issue for theatre in war.theatres)
     area = sample([region.area_km2 for region in war.control], draws, generator)
     held = sample([region.held for region in war.control], draws, generator) / 100.0
+    line_date, fit = war.as_of, None
+    if war.series is not None:
+        snapshot = series.latest(when)
+        reference = series.latest(war.as_of)
+        moved = np.array(
+            [
+                snapshot.oblasts.get(region.id, 0.0) - reference.oblasts.get(region.id, 0.0)
+                for region in war.control
+            ]
+        )
+        held = np.clip(held + moved / area, 0.0, 1.0)
+        line_date = snapshot.date
+        if any(regime.advance_factor is not None for regime in war.regimes):
+            fit = series.fit_pace(when, window=war.series.window, half_life=war.series.half_life)
     membership = np.array(
         [[region.theatre == issue for issue in theatres] for region in war.control], dtype=float
     )
     contested = (area * (1.0 - held)) @ membership
     share = sample([theatre.advance_share for theatre in war.theatres], draws, generator)
+    handover = filled(
+        [theatre.handover_pace_factor for theatre in war.theatres], 1.0, draws, generator
+    )
     # Regimes share their random numbers (common random numbers): in a given draw the pace
     # sits at the same quantile of each regime's range, so comparisons are paired.
     seed = None if generator is None else int(generator.integers(2**63))
-    advances = np.column_stack(
-        [_paired([regime.advance], draws, seed)[:, 0] for regime in war.regimes]
-    )
+    advances = np.column_stack([_advance(regime, fit, draws, seed) for regime in war.regimes])
     sides = (war.advancing, war.defending)
     factors = np.stack(
         [_paired([regime.cost_factor.get(actor) for actor in sides], draws, seed)
@@ -197,7 +253,87 @@ def sample_war(
         learning=learning,
         held=(area * held).sum(axis=-1),
         total=area.sum(axis=-1),
+        handover=handover,
+        line_date=line_date,
+        pace_fit=fit,
+        rules=tuple(
+            applicable(scenario, theatre.issue) if theatre.gain_end == "max" else None
+            for theatre in war.theatres
+        ),
     )
+
+
+def _advance(
+    regime: AidRegime, fit: series.PaceFit | None, draws: int | None, seed: int | None
+) -> FloatArray:
+    """``[B]`` km² a month under ``regime``: its own number, or its factor times the fit."""
+    if regime.advance is not None:
+        return _paired([regime.advance], draws, seed)[:, 0]
+    assert fit is not None and regime.advance_factor is not None  # checked on load
+    factor = _paired([regime.advance_factor], draws, seed)[:, 0]
+    return fitted_pace(fit, draws, seed) * factor
+
+
+def fitted_pace(fit: series.PaceFit, draws: int | None, seed: int | None) -> FloatArray:
+    """``[B]`` draws of the fitted (lognormal) pace; its median at point values.
+
+    The uniforms come from their own stream of ``seed``, apart from the factors', so the pace
+    and a regime's factor are independent but every regime sees the same pace in a draw.
+    """
+    if draws is None:
+        return np.array([fit.mode])
+    generator = np.random.default_rng(None if seed is None else [seed, 1])
+    uniform = generator.random(int(draws))
+    return np.exp(fit.mu + fit.sigma * ndtri(uniform))
+
+
+def pace_bands(war: War, date: dt.date, draws: int = 20_000) -> dict[str, dict[str, float]]:
+    """Per regime the 80 % band of the front-wide pace, km² a month: ``{"low", "mode", "high"}``.
+
+    ``low`` and ``high`` are the 10th and 90th percentiles over the pace's uncertainty (the
+    fit's and the regime factor's, or the regime's own range); ``mode`` is the pace at point
+    values (the fit's median times the factor's mode, or the regime's mode).
+    """
+    fit = None
+    if war.series is not None and any(r.advance_factor is not None for r in war.regimes):
+        fit = series.fit_pace(date, window=war.series.window, half_life=war.series.half_life)
+    bands: dict[str, dict[str, float]] = {}
+    for regime in war.regimes:
+        drawn = _advance(regime, fit, draws, 20_260_301)
+        point = float(_advance(regime, fit, None, None)[0])
+        bands[regime.id] = {
+            "low": round(float(np.quantile(drawn, 0.1)), 1),
+            "mode": round(point, 1),
+            "high": round(float(np.quantile(drawn, 0.9)), 1),
+        }
+    return bands
+
+
+def _to_unit(
+    share: FloatArray,
+    gain_end: Sequence[str],
+    rules: Sequence[ScaleRule | None],
+    bound: str = "low",
+) -> FloatArray:
+    result = to_unit_scale(share, gain_end)
+    for k, rule in enumerate(rules):
+        if rule is not None:
+            low, high = rule.scale
+            value = rule.value_for(np.asarray(share)[..., k], bound)
+            result[..., k] = (value - low) / (high - low)
+    return result
+
+
+def _to_share(
+    unit: FloatArray, gain_end: Sequence[str], rules: Sequence[ScaleRule | None]
+) -> FloatArray:
+    flipped = np.array([end == "min" for end in gain_end])
+    result = np.array(np.where(flipped, 1.0 - unit, unit), dtype=np.float64)
+    for k, rule in enumerate(rules):
+        if rule is not None:
+            low, high = rule.scale
+            result[..., k] = rule.share_for(low + np.asarray(unit)[..., k] * (high - low))
+    return result
 
 
 def _paired(numbers: Sequence[Any], draws: int | None, seed: int | None) -> FloatArray:
@@ -226,7 +362,11 @@ class LookAhead:
 
 
 def look_ahead(
-    war: WarSample, regime: str, start: Any, start_line: FloatArray | None = None
+    war: WarSample,
+    regime: str,
+    start: Any,
+    start_line: FloatArray | None = None,
+    pace_factor: FloatArray | None = None,
 ) -> LookAhead:
     """Each side's walk-away point when it weighs fighting on from month ``start``.
 
@@ -241,6 +381,14 @@ def look_ahead(
     start_line
         ``[B, T, K]`` the line at that moment (default: the expected line then); e.g. a deal's
         terms, to value renewed war from a new line.
+    pace_factor
+        ``[B]`` multiplier on the pace from that moment (default 1); e.g. for a war renewed
+        from a line beyond the defending side's fortifications (:func:`renewed_pace_factor`).
+
+    A month of fighting costs each side one monthly cost, ``cost`` percent of the contested
+    area of all theatres together, apportioned across the theatres by the area the common
+    expectation has changing hands in each over the horizon (by the advance shares where none
+    does): the costs over theatres sum to one month of war, not one per theatre.
     """
     months = np.asarray(start, dtype=np.float64).reshape(-1)
     line = expected_line(war, regime, months) if start_line is None else start_line
@@ -249,7 +397,8 @@ def look_ahead(
     steps = max(1, math.ceil(float(war.horizon.max())))
     u = np.arange(1, steps + 1, dtype=np.float64)
     weights = np.clip(horizon - (u - 1.0), 0.0, 1.0)[:, :, None, :]  # [B, 1, 1, U]
-    rate = (war.advance[regime][:, None] * war.share)[:, None, :, None]  # [B, 1, K, 1]
+    pace = war.advance[regime] if pace_factor is None else war.advance[regime] * pace_factor
+    rate = (pace[:, None] * war.share)[:, None, :, None]  # [B, 1, K, 1]
     area = war.contested[:, None, :, None]
     remaining = area * (1.0 - line[..., None])  # [B, T, K, 1]
     decay = (1.0 - war.learning)[:, None, None] ** (months[None, :, None] + u)  # [B, T, U]
@@ -259,21 +408,52 @@ def look_ahead(
         cumulative = np.minimum(remaining, rate * np.cumsum(pace, axis=-1)[:, :, None, :])
         return np.diff(cumulative, axis=-1, prepend=0.0) / area  # [B, T, K, U]
 
+    common = gains(np.ones(war.draws))
+    apportion = cost_shares(war, (common * weights).sum(axis=-1))  # [B, T, K]
     factor = war.cost_factor[regime]
     advancing, defending = walk_away_points(
         gains(war.belief[:, 0]),
         gains(war.belief[:, 1]),
-        (war.cost[:, 0] * factor[:, 0])[:, None, None],
-        (war.cost[:, 1] * factor[:, 1])[:, None, None],
+        (war.cost[:, 0] * factor[:, 0])[:, None, None] * apportion,
+        (war.cost[:, 1] * factor[:, 1])[:, None, None] * apportion,
         war.discount[:, None, None],
         weights,
     )
-    common = gains(np.ones(war.draws))
     return LookAhead(
         advancing=line + advancing,
         defending=line + defending,
         line_ahead=line + (common * weights).sum(axis=-1),
     )
+
+
+def cost_shares(war: WarSample, expected: FloatArray) -> FloatArray:
+    """``[B, T, K]``: one month's cost (per unit of the total contested area) per theatre area.
+
+    ``expected`` ``[B, T, K]`` is the share of each theatre's contested area expected to change
+    hands over the horizon. Theatre k's part of the cost is w_k = E_k / Σ E (E_k in km²; the
+    advance shares where nothing is expected to move), and in shares of its own contested area
+    the cost is c · A_total · w_k / A_k, so Σ_k (cost_k · A_k) = c · A_total: one month.
+    """
+    area = war.contested[:, None, :]  # [B, 1, K]
+    moved = expected * area
+    total = moved.sum(axis=-1, keepdims=True)
+    fallback = np.broadcast_to(war.share[:, None, :], moved.shape)
+    fallback = fallback / np.maximum(fallback.sum(axis=-1, keepdims=True), 1e-300)
+    weight = np.where(total > 0, moved / np.where(total > 0, total, 1.0), fallback)
+    whole = war.contested.sum(axis=-1)[:, None, None]
+    return np.asarray(whole * weight / area)
+
+
+def renewed_pace_factor(war: WarSample, handed: FloatArray) -> FloatArray:
+    """``[B]`` multiplier on the pace of a war renewed after a deal.
+
+    ``handed`` ``[B, K]`` is the share of each theatre's contested area the deal hands to the
+    advancing side. The factor is 1 + Σ_k (F_k − 1) · clip(handed_k, 0, 1), with F_k the
+    theatre's ``handover_pace_factor``: a deal that gives up a fortified belt (ukraine-2025:
+    the Kramatorsk-Sloviansk line, the rest of Donbas) leaves the defending side a line that
+    is easier to break.
+    """
+    return np.asarray(1.0 + ((war.handover - 1.0) * np.clip(handed, 0.0, 1.0)).sum(axis=-1))
 
 
 def to_unit_scale(share: FloatArray, gain_end: Sequence[str]) -> FloatArray:
@@ -336,10 +516,12 @@ class WarAnalysis:
         actors = self.problem.actor_ids
         war = self.sample.war
         columns = [self.problem.issue_ids.index(issue) for issue in self.sample.theatre_ids]
-        for side, values in ((war.advancing, path.advancing), (war.defending, path.defending)):
-            walk[:, actors.index(side), columns] = to_unit_scale(
-                values[:, month], self.sample.gain_end
-            )
+        sides = (
+            (war.advancing, path.advancing, "low"),
+            (war.defending, path.defending, "high"),
+        )
+        for side, values, bound in sides:
+            walk[:, actors.index(side), columns] = self.sample.to_unit(values[:, month], bound)
         return walk
 
     def problem_for(self, regime: str, month: int = 0) -> Problem:
@@ -356,10 +538,19 @@ class WarAnalysis:
             labels.append(f"{index // 12}-{index % 12 + 1:02d}")
         return labels
 
-    def to_units(self, share: FloatArray, theatre: int) -> FloatArray:
-        """Shares of a theatre's contested area in its issue's unit (clipped to the scale)."""
+    def to_units(self, share: FloatArray, theatre: int, bound: str = "low") -> FloatArray:
+        """Shares of a theatre's contested area in its issue's unit (clipped to the scale).
+
+        ``bound``: ``"high"`` for the defending side's walk-away point (see
+        :meth:`WarSample.to_unit`).
+        """
         issue = self.scenario.issue(self.sample.theatre_ids[theatre])
-        unit = to_unit_scale(share[..., None], [self.sample.gain_end[theatre]])[..., 0]
+        unit = _to_unit(
+            share[..., None],
+            [self.sample.gain_end[theatre]],
+            [self.sample.rules[theatre]],
+            bound,
+        )[..., 0]
         return issue.min + unit * (issue.max - issue.min)
 
     def stated_walk_away(self, actor: str, issue_id: str) -> float | None:
@@ -396,11 +587,11 @@ class WarAnalysis:
             per_theatre: dict[str, Any] = {}
             for k, issue_id in enumerate(self.sample.theatre_ids):
                 per_theatre[issue_id] = {
-                    name: _band(self.to_units(values[..., k], k))
-                    for name, values in (
-                        ("line", path.line),
-                        ("advancing", path.advancing),
-                        ("defending", path.defending),
+                    name: _band(self.to_units(values[..., k], k, bound))
+                    for name, values, bound in (
+                        ("line", path.line, "low"),
+                        ("advancing", path.advancing, "low"),
+                        ("defending", path.defending, "high"),
                     )
                 }
                 per_theatre[issue_id]["zone_probability"] = rounded(path.zone[..., k].mean(0), 4)
@@ -419,13 +610,31 @@ class WarAnalysis:
                 if path.nash_feasible is None
                 else float(path.nash_feasible.mean()),
             }
+        fit = self.sample.pace_fit
         return {
             "scenario": self.scenario.id,
             "as_of": self.date.isoformat(),
             "draws": self.sample.draws,
             "advancing": war.advancing,
             "defending": war.defending,
+            "line_date": self.sample.line_date.isoformat(),
             "months": self.month_labels(),
+            "pace": pace_bands(war, self.date),
+            "pace_fit": None
+            if fit is None
+            else {
+                "source": series.SOURCE,
+                "window_months": fit.window,
+                "half_life_months": fit.half_life,
+                "months": [
+                    {
+                        "from": gain.start.isoformat(),
+                        "to": gain.end.isoformat(),
+                        "gain_km2": round(gain.per_month, 1),
+                    }
+                    for gain in fit.months
+                ],
+            },
             "theatres": theatres,
             "regimes": regimes,
         }
@@ -496,8 +705,8 @@ def analyse(
     problem_stream, war_stream = streams(rng, 2)
     current = as_of(scenario, when)
     problem = compile(current, date=when, draws=draws, rng=problem_stream)
-    sampled = sample_war(current, draws, war_stream)
-    start = max(0.0, months_between(war.as_of, when))
+    sampled = sample_war(current, draws, war_stream, date=when)
+    start = max(0.0, months_between(sampled.line_date, when))
     offsets = np.arange(count + 1, dtype=np.float64)
     paths: dict[str, RegimePath] = {}
     analysis = WarAnalysis(current, problem, sampled, when, start, offsets, paths)

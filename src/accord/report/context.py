@@ -34,6 +34,7 @@ from accord.models.base import ForecastModel, default_models, get_model
 from accord.scenario.checks import numbers
 from accord.scenario.compile import FloatArray
 from accord.scenario.schema import Scenario
+from accord.territory.geometry import ControlArea
 
 MAX_DRAWS = 100_000
 ANALYSES = (
@@ -84,6 +85,9 @@ class Context:
         ``"sensitivity"``, ``"levers"``, ``"war"``, ``"deals"``, ``"ratification"``,
         ``"talks"``), for the sections that show them; ``"failed"`` maps an analysis that
         raised to its error message.
+    control
+        A user's map of occupied territory (``accord report --control FILE``), drawn on the
+        oblast map.
     """
 
     scenario: Scenario
@@ -94,6 +98,7 @@ class Context:
     seed: int | None = None
     changes: tuple[whatif.Change, ...] = ()
     extras: Mapping[str, Any] = field(default_factory=dict)
+    control: ControlArea | None = None
 
     @property
     def as_of(self) -> dt.date | None:
@@ -124,6 +129,7 @@ def build(
     analyses: Collection[str] = (),
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    control: ControlArea | None = None,
 ) -> Context:
     """Forecast ``scenario`` with each model, and run the requested analyses.
 
@@ -153,6 +159,8 @@ def build(
         Called with ``(fraction done, what is running)``.
     cancelled
         Polled between steps and Monte Carlo blocks; when true, :class:`Cancelled` is raised.
+    control
+        A measured map of occupied territory to draw on the oblast map.
 
     Raises
     ------
@@ -240,6 +248,7 @@ def build(
         seed=used_seed,
         changes=tuple(changes),
         extras=extras,
+        control=control,
     )
 
 

@@ -50,6 +50,11 @@ from plotly.colors import sample_colorscale
 
 from accord.errors import InputError
 from accord.scenario.schema import Scenario
+from accord.territory import series
+from accord.territory.geometry import ControlArea, front_line
+from accord.territory.scales import RULES as RULES
+from accord.territory.scales import ScaleRule
+from accord.territory.scales import check_rules as check_rules
 
 DATA = Path(__file__).parent / "data"
 GEOMETRY_FILE = DATA / "ukraine_adm1_naturalearth.geojson"
@@ -72,6 +77,7 @@ class ControlBasis:
     date: dt.date
     label: str
     columns: tuple[str, ...]  # the lookup columns to read, first non-empty wins
+    shares: Mapping[str, float] | None = None  # iso -> share, instead of lookup columns
 
 
 BASES = (
@@ -130,7 +136,12 @@ def ukraine_area_km2() -> float:
 
 
 def basis(identifier: str | None = None, *, date: dt.date | None = None) -> ControlBasis:
-    """A control basis by id, or the latest one dated on or before ``date`` (else the first)."""
+    """A control basis by id; for a date, the DeepState series' last snapshot on or before it.
+
+    Without either, the first of :data:`BASES`. The series (:mod:`accord.territory.series`)
+    gives each oblast's share of its Natural Earth polygon, dated; before the series starts the
+    first of :data:`BASES` is used.
+    """
     if identifier is not None:
         for candidate in BASES:
             if candidate.id == identifier:
@@ -143,94 +154,41 @@ def basis(identifier: str | None = None, *, date: dt.date | None = None) -> Cont
         )
     if date is None:
         return BASES[0]
-    dated = [candidate for candidate in BASES if candidate.date <= date]
-    return dated[-1] if dated else BASES[0]
+    known = series.snapshots(date)
+    return series_basis(known[-1]) if known else BASES[0]
+
+
+def series_basis(snapshot: series.Snapshot) -> ControlBasis:
+    """The per-oblast shares of one snapshot of the DeepState series."""
+    areas = {shape.iso: shape.area_km2 for shape in oblasts_polygon_areas()}
+    shares = {iso: km2 / areas[iso] for iso, km2 in snapshot.oblasts.items() if km2 > 0}
+    return ControlBasis(
+        f"deepstate-{snapshot.date.isoformat()}",
+        snapshot.date,
+        f"DeepState's map of {snapshot.date:%-d %b %Y} (the series shipped with accord), shares "
+        "computed on Natural Earth polygons",
+        (),
+        shares,
+    )
 
 
 @dataclass(frozen=True)
-class TerritoryRule:
-    """How one issue's value turns into territory that changes hands.
-
-    ``leaves`` and ``russian`` are piecewise-linear curves given as ``(issue value, share)``
-    knots: the share of the area Ukraine holds in ``oblasts`` that it gives up, and the share of
-    that given-up area that counts as Russian-controlled (the rest is a demilitarised zone).
-    """
-
-    issue: str
-    oblasts: tuple[str, ...]
-    scale: tuple[float, float]
-    leaves: tuple[tuple[float, float], ...]
-    russian: tuple[tuple[float, float], ...]
-    meaning: str
-
-    def shares(self, value: float) -> tuple[float, float]:
-        """``(share Ukraine gives up, share of that counted as Russian)`` at ``value``."""
-        low, high = self.scale
-        value = min(max(float(value), low), high)
-        return _interpolate(value, self.leaves), _interpolate(value, self.russian)
+class _PolygonArea:
+    iso: str
+    area_km2: float
 
 
-def _interpolate(value: float, knots: Sequence[tuple[float, float]]) -> float:
-    xs = np.array([x for x, _ in knots], dtype=np.float64)
-    ys = np.array([y for _, y in knots], dtype=np.float64)
-    return float(np.interp(value, xs, ys))
+@functools.cache
+def oblasts_polygon_areas() -> tuple[_PolygonArea, ...]:
+    """Each unit's Natural Earth polygon area (km², from the lookup table)."""
+    with LOOKUP_FILE.open(encoding="utf-8") as stream:
+        return tuple(
+            _PolygonArea(row["iso_3166_2"], float(row["ne_polygon_area_km2"]))
+            for row in csv.DictReader(stream)
+        )
 
 
-RULES = (
-    TerritoryRule(
-        "donbas",
-        ("UA-14", "UA-09"),
-        (0.0, 100.0),
-        ((0.0, 0.0), (25.0, 0.0), (50.0, 1.0), (100.0, 1.0)),
-        ((0.0, 0.0), (50.0, 0.0), (75.0, 1.0), (100.0, 1.0)),
-        "0-25: nothing changes hands; 25-50: Ukraine leaves 0-100 % of what it holds in Donetsk "
-        "and Luhansk; 50-75: the area it left goes from demilitarised to recognised as Russian; "
-        "75-100: all of it Russian",
-    ),
-    TerritoryRule(
-        "southern_line",
-        ("UA-23", "UA-65"),
-        (0.0, 100.0),
-        ((0.0, 0.0), (100.0, 1.0)),
-        ((0.0, 1.0), (100.0, 1.0)),
-        "v hands v % of what Ukraine holds in Zaporizhzhia and Kherson to Russia",
-    ),
-)
-
-
-def check_rules(scenario: Scenario) -> None:
-    """Raise :class:`InputError` unless ``scenario`` has the issues the map needs, as expected."""
-    issues = {issue.id: (index, issue) for index, issue in enumerate(scenario.issues)}
-    for rule in RULES:
-        if rule.issue not in issues:
-            raise InputError.single(
-                scenario.id,
-                f"the map needs an issue {rule.issue!r}, which this scenario lacks",
-                path=("issues",),
-                hint="the oblast map works with scenarios that keep ukraine-2025's 'donbas' and "
-                "'southern_line' issues and scales",
-            )
-        index, issue = issues[rule.issue]
-        if (issue.min, issue.max) != rule.scale:
-            raise InputError.single(
-                scenario.id,
-                f"issue {rule.issue!r} runs {issue.min:g}-{issue.max:g}; the map's rule expects "
-                f"{rule.scale[0]:g}-{rule.scale[1]:g}",
-                path=("issues", index, "min"),
-                hint="keep ukraine-2025's scale for this issue so values mean the same territory",
-            )
-        anchors = {anchor.value for anchor in issue.anchors}
-        knots = sorted({value for value, _ in rule.leaves + rule.russian})
-        missing = [value for value in knots if value not in anchors]
-        if missing:
-            raise InputError.single(
-                scenario.id,
-                f"issue {rule.issue!r} has no anchor at {', '.join(f'{v:g}' for v in missing)}, "
-                "where the map's territory rule changes",
-                path=("issues", index, "anchors"),
-                hint="keep ukraine-2025's anchors for this issue: the map reads what each "
-                f"anchor means ({rule.meaning})",
-            )
+TerritoryRule = ScaleRule  # the one mapping of each territorial scale, in accord.territory
 
 
 @dataclass(frozen=True)
@@ -339,7 +297,11 @@ def territory(
                 by_oblast[iso] = rule.shares(deal.values[rule.issue])
     result = []
     for oblast in oblasts():
-        now = oblast.control[control.id]
+        now = (
+            oblast.control[control.id]
+            if control.shares is None
+            else control.shares.get(oblast.iso, 0.0)
+        )
         after, demilitarised = now, 0.0
         if oblast.iso in by_oblast:
             leaves, russian = by_oblast[oblast.iso]
@@ -464,14 +426,89 @@ def _view(view: Territory) -> dict[str, list[Any]]:
     }
 
 
+def _rings(geometry: Any) -> tuple[list[float | None], list[float | None]]:
+    """X (scaled like the outlines) and y of every ring or line, ``None`` between them."""
+    scale = math.cos(math.radians(_LATITUDE))
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    for part in parts:
+        if part.is_empty:
+            continue
+        if part.geom_type == "Polygon":
+            lines = [part.exterior, *part.interiors]
+        elif part.geom_type in ("LineString", "LinearRing"):
+            lines = [part]
+        else:
+            sub_x, sub_y = _rings(part)
+            lines = []
+            if sub_x:
+                if xs:
+                    xs.append(None)
+                    ys.append(None)
+                xs += sub_x
+                ys += sub_y
+        for line in lines:
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            coordinates = np.asarray(line.coords, dtype=np.float64)
+            xs += [round(float(x) * scale, 4) for x in coordinates[:, 0]]
+            ys += [round(float(y), 4) for y in coordinates[:, 1]]
+    return xs, ys
+
+
+def control_traces(control: ControlArea) -> list[go.Scatter]:
+    """The occupied area (filled) and the front line of a user's control file, as traces.
+
+    Drawn over the oblasts; the area is simplified to about 0.4 km for display, the front line
+    is the area's boundary away from the coast and the state border.
+    """
+    when = f" ({control.date:%-d %b %Y})" if control.date else ""
+    area = control.geometry.simplify(_TOLERANCE, preserve_topology=True)
+    xs, ys = _rings(area)
+    line_x, line_y = _rings(front_line(control.geometry))
+    return [
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="lines",
+            fill="toself",
+            fillcolor="rgba(120, 0, 0, 0.35)",
+            line={"color": "rgba(120, 0, 0, 0.6)", "width": 0.5},
+            name=f"Occupied area{when}",
+            text=f"Occupied area{when}: {control.total_km2:,.0f} km²",
+            hoverinfo="text",
+            hoveron="fills",
+            showlegend=True,
+            meta={"layer": "occupied", "file": Path(control.file).name},
+        ),
+        go.Scatter(
+            x=line_x,
+            y=line_y,
+            mode="lines",
+            line={"color": "#1a1a1a", "width": 1.6},
+            name=f"Front line{when}",
+            hoverinfo="name",
+            showlegend=True,
+            meta={"layer": "front"},
+        ),
+    ]
+
+
 def map_figure(
-    views: Sequence[Territory], *, title: str = "Areas under Russian control"
+    views: Sequence[Territory],
+    *,
+    title: str = "Areas under Russian control",
+    control: ControlArea | None = None,
 ) -> go.Figure:
     """Ukraine's oblasts coloured by the share under Russian control, one view per territory.
 
     The first view shows; with more than one, buttons switch between them (each button restyles
     the fill colours and hover texts and rewrites the area line under the title). Oblasts with
-    a demilitarised zone are hatched.
+    a demilitarised zone are hatched. With ``control`` (a user's map of occupied territory,
+    :func:`accord.territory.geometry.control_area`), the occupied area and the front line are
+    drawn over the oblasts.
     """
     if not views:
         raise ValueError("map_figure needs at least one view")
@@ -518,6 +555,10 @@ def map_figure(
             name="scale",
         )
     )
+    if control is not None:
+        for trace in control_traces(control):
+            figure.add_trace(trace)
+        figure.update_layout(legend={"x": 1.0, "xanchor": "right", "y": 0.0, "yanchor": "bottom"})
     lines = [_area_line(view) for view in views]
     figure.update_layout(
         title={"text": f"{title}<br><sup>{lines[0]}</sup>"},
@@ -543,7 +584,7 @@ def map_figure(
         meta={"views": [view.deal.name for view in views], "area_lines": lines},
     )
     if len(views) > 1:
-        indices = list(range(len(views[0].oblasts)))
+        indices = list(range(len(views[0].oblasts)))  # the control layers are not restyled
         buttons = []
         for view, line in zip(views, lines, strict=True):
             style = _view(view)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
@@ -558,10 +559,18 @@ def territory_map(context: Context) -> SectionOutput | None:
         f"<li><b>{esc(context.current.issue(rule.issue).name)}</b>: {esc(rule.meaning)}.</li>"
         for rule in oblast_map.RULES
     )
+    drawn = ""
+    if context.control is not None:
+        when = f" of {context.control.date:%-d %b %Y}" if context.control.date else ""
+        drawn = (
+            f" The dark area and black line are the occupied area and the front line of the map "
+            f"you gave{when} ({esc(Path(context.control.file).name)}, "
+            f"{context.control.total_km2:,.0f} km²)."
+        )
     text = (
         "<p>Choose a view in the map's menu. Areas use the official oblast areas (Ukraine: "
         f"{oblast_map.ukraine_area_km2():,.0f} km²); the control shares are "
-        f"{esc(control.label)}. Hatched oblasts hold a demilitarised zone.</p>"
+        f"{esc(control.label)}. Hatched oblasts hold a demilitarised zone.{drawn}</p>"
         "<table id='territory-table' class='forecast'><thead><tr><th>View</th>"
         "<th>Russian-held km²</th><th>% of Ukraine</th><th>Change km²</th>"
         "<th>Demilitarised km²</th></tr></thead><tbody>" + rows + "</tbody></table>"
@@ -571,7 +580,13 @@ def territory_map(context: Context) -> SectionOutput | None:
     )
     return SectionOutput(
         text,
-        (Figure("fig-map", oblast_map.map_figure(views), oblast_map.ATTRIBUTION),),
+        (
+            Figure(
+                "fig-map",
+                oblast_map.map_figure(views, control=context.control),
+                oblast_map.ATTRIBUTION,
+            ),
+        ),
     )
 
 

@@ -263,8 +263,16 @@ def _dynamics_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
             yield ("war", "control", index, "held"), region.held
         for index, theatre in enumerate(war.theatres):
             yield ("war", "theatres", index, "advance_share"), theatre.advance_share
+            if theatre.handover_pace_factor is not None:
+                yield (
+                    ("war", "theatres", index, "handover_pace_factor"),
+                    theatre.handover_pace_factor,
+                )
         for index, regime in enumerate(war.regimes):
-            yield ("war", "regimes", index, "advance"), regime.advance
+            for name in ("advance", "advance_factor"):
+                number = getattr(regime, name)
+                if number is not None:
+                    yield ("war", "regimes", index, name), number
             for actor_id, factor in regime.cost_factor.items():
                 yield ("war", "regimes", index, "cost_factor", actor_id), factor
         for index, side in enumerate(war.sides):
@@ -427,6 +435,13 @@ def _war(scenario: Scenario) -> Iterator[ErrorDetail]:
         yield from _present(
             _unknown(theatre.issue, issues, (*path, "issue"), "issue"),
             _within(theatre.advance_share, 0, 1, (*path, "advance_share"), "advance share"),
+            _at_least(
+                theatre.handover_pace_factor,
+                0,
+                (*path, "handover_pace_factor"),
+                "handover pace factor",
+                strict=True,
+            ),
         )
         contested = sum(
             region.area_km2.point * (1 - region.held.point / 100)
@@ -449,7 +464,23 @@ def _war(scenario: Scenario) -> Iterator[ErrorDetail]:
         )
     for index, regime in enumerate(war.regimes):
         path = (*base, "regimes", index)
-        yield from _present(_at_least(regime.advance, 0, (*path, "advance"), "advance"))
+        yield from _present(
+            _at_least(regime.advance, 0, (*path, "advance"), "advance"),
+            _at_least(regime.advance_factor, 0, (*path, "advance_factor"), "advance factor"),
+        )
+        if (regime.advance is None) == (regime.advance_factor is None):
+            yield ErrorDetail(
+                f"regime {regime.id!r} needs exactly one of advance and advance_factor",
+                path,
+                hint="advance: km² a month; advance_factor: a multiple of the pace fitted to "
+                "war.series",
+            )
+        elif regime.advance_factor is not None and war.series is None:
+            yield ErrorDetail(
+                f"regime {regime.id!r} scales the fitted pace but the war has no series",
+                (*path, "advance_factor"),
+                hint="add war: series: {source: deepstate} or give advance in km² a month",
+            )
         for actor_id, factor in regime.cost_factor.items():
             yield from _present(
                 _unknown(actor_id, belligerents, (*path, "cost_factor", actor_id), "side"),

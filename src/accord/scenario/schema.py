@@ -363,6 +363,12 @@ class Theatre(_Frozen):
     advance_share: Number = Field(
         description="Share (0-1) of the front-wide net advance that falls in this theatre."
     )
+    handover_pace_factor: Number | None = Field(
+        default=None,
+        description="Multiplier on the front-wide pace of a war renewed after a deal that hands "
+        "the advancing side all of this theatre's contested area (linear in the share handed "
+        "over; default 1: the pace does not depend on the deal's line).",
+    )
     note: str | None = None
 
 
@@ -393,11 +399,34 @@ class AidRegime(_Frozen):
 
     id: Identifier
     name: str
-    advance: Number = Field(
-        description="Net area gained by the advancing side across the front, km² per month."
+    advance: Number | None = Field(
+        default=None,
+        description="Net area gained by the advancing side across the front, km² per month "
+        "(give this or advance_factor).",
+    )
+    advance_factor: Number | None = Field(
+        default=None,
+        description="Multiplier on the pace fitted to the war's control series "
+        "(war.series) as of the evaluation date; give this or advance.",
     )
     cost_factor: dict[str, Number] = Field(
         default_factory=dict, description="Actor id -> multiplier on its monthly cost."
+    )
+    note: str | None = None
+
+
+class ControlSeries(_Frozen):
+    """The war's link to a derived control series shipped with accord (``accord.territory``).
+
+    With it the control shares move with the series to the last snapshot on or before the
+    evaluation date, and regimes with an ``advance_factor`` take their pace from the series'
+    monthly gains before that date.
+    """
+
+    source: Literal["deepstate"] = "deepstate"
+    window: int = Field(default=12, ge=3, le=60, description="Months the pace is fitted on.")
+    half_life: float = Field(
+        default=6.0, gt=0, description="Half-life, in months, of the weights of past months."
     )
     note: str | None = None
 
@@ -416,6 +445,9 @@ class War(_Frozen):
     regimes: list[AidRegime] = Field(min_length=1)
     default_regime: Identifier | None = None
     sides: list[Belligerent] = Field(min_length=2, max_length=2)
+    series: ControlSeries | None = Field(
+        default=None, description="Derived control series that moves the line and fits the pace."
+    )
     discount_rate: Number = Field(description="Monthly discount rate (0.01 = 1 % a month).")
     horizon: Number = Field(description="Months of fighting each side looks ahead.")
     learning: Number | None = Field(

@@ -43,6 +43,7 @@ from accord.report.terminal import forecast_csv
 from accord.scenario.compile import as_of
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, load, parse
 from accord.scenario.schema import Number, Scenario
+from accord.territory.geometry import ControlArea
 from accord.web.runs import Run, Runner, problem_json
 
 STATIC = Path(__file__).parent / "static"
@@ -356,6 +357,7 @@ def create_app(
     max_request_bytes: int = MAX_REQUEST_BYTES,
     run_deadline_s: float = RUN_DEADLINE_S,
     max_draws: int = MAX_DRAWS,
+    control: ControlArea | None = None,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -369,6 +371,9 @@ def create_app(
         A run still going after this many seconds is stopped.
     max_draws
         Most draws a run may ask for.
+    control
+        A measured map of occupied territory (``accord serve --control FILE``) that every run
+        draws on its oblast map, with the front line.
     """
     folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
     runner = Runner(deadline_s=run_deadline_s)
@@ -573,6 +578,7 @@ def create_app(
                 analyses=request.analyses,
                 progress=progress,
                 cancelled=run.cancelled,
+                control=control,
             )
 
         run = runner.start(job)
