@@ -29,8 +29,8 @@ from accord.cli import (  # noqa: F401  - registers the commands
     sensitivity,
     serve,
     sweep,
-    zone,
     territory,
+    zone,
 )
 from accord.cli.common import app, fail
 from accord.errors import InputError
