@@ -51,7 +51,7 @@ def _scenario(**extra: Any) -> Scenario:
                 {"id": "y", "name": "Y", "min": 0, "max": 100},
             ],
             "actors": [
-                actor("a", "state", 4, 20, 80, party=True, walk_away={"x": 60}),
+                actor("a", "state", 4, 20, 80, party=True, red_line={"x": 60}),
                 actor("b", "state", 6, 90, 60, party=True),
                 actor("org", "institution", 2, 100, 100),
                 actor("m1", "state", 1, 80, 40),
@@ -90,7 +90,7 @@ def test_merging_keeps_the_weighted_mean_and_the_anchor_party() -> None:
         np.testing.assert_allclose(after, before, rtol=1e-12)
     with_public = merge_bloc(scenario, scenario.blocs[1])
     anchor = with_public.actor("a")
-    assert anchor.party and anchor.walk_away["x"].point == 60  # the party's reservation point
+    assert anchor.party and anchor.red_line["x"].point == 60  # the party's reservation point
     assert anchor.positions["x"].point == pytest.approx((4 * 80 * 20) / (4 * 80 + 2 * 100))
 
 
