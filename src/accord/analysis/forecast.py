@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from accord.errors import InputError
 from accord.models.base import ForecastModel, Outcome, get_model, registry
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Scenario
@@ -105,8 +106,37 @@ def forecast(
     results: dict[str, ModelForecast] = {}
     for model in chosen:
         outcome = model.run(problem, rng=seed)
+        require_finite(model.name, problem, outcome.settlement)
         results[model.name] = _summarise(scenario, problem, outcome)
     return Forecast(scenario, problem, results, seed)
+
+
+def require_finite(model: str, problem: Problem, settlement: FloatArray) -> None:
+    """Raise :class:`InputError` when ``model`` gave a settlement that is not a finite number.
+
+    The scenario checks exclude the inputs known to cause this (no weight on an issue, extreme
+    scales); this is the last guard, so that NaN never reaches an output, a record or a page.
+    The error names the issue and, where it can tell, the input to blame: an issue on which
+    the actors' capability × salience weights sum to zero in some draw.
+    """
+    values = np.asarray(settlement, dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return
+    column = int(np.argwhere(bad)[0][1]) if values.ndim == 2 else 0
+    issue = problem.issue_ids[column] if column < len(problem.issue_ids) else "?"
+    weights = problem.capability[:, :, None] * problem.salience
+    if bool((weights[:, :, column].sum(axis=1) <= 0).any()):
+        cause = "no actor has both positive capability and salience on it (in some draw)"
+    else:
+        cause = "its scale or the actors' numbers are too extreme for finite arithmetic"
+    raise InputError.single(
+        None,
+        f"model {model!r} gave a non-finite forecast on issue {issue!r}: {cause}",
+        path=("issues", issue),
+        hint="give some actor a positive capability and salience on it, and keep its scale "
+        "moderate (e.g. 0-100)",
+    )
 
 
 def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:

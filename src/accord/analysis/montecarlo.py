@@ -35,7 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.forecast import Forecast, IssueForecast, ModelForecast, concessions
+from accord.analysis.forecast import (
+    Forecast,
+    IssueForecast,
+    ModelForecast,
+    concessions,
+    require_finite,
+)
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
 from accord.errors import InputError
 from accord.models.base import ForecastModel, Outcome, parameters
@@ -94,6 +100,7 @@ def run_blocks(task: _Task, blocks: Sequence[int]) -> _Blocks:
         problem = compile(task.scenario, draws=sizes[index], rng=np.random.default_rng(sampling))
         for model in task.models:
             outcome = model.run(problem, rng=np.random.default_rng(modelling))
+            require_finite(model.name, problem, outcome.settlement)
             settlement[model.name].append(np.asarray(outcome.settlement, dtype=np.float64))
             flags = outcome.trace.get("feasible")
             if isinstance(flags, np.ndarray) and flags.shape == (problem.draws,):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +34,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -54,7 +54,7 @@ def _emit(
 ) -> None:
     """Write JSON, CSV or rich tables (to the terminal, or as text to ``--out``)."""
     if output is OutputFormat.json:
-        write_output(json.dumps(data(), indent=2, ensure_ascii=False), out, force)
+        write_output(json_text(data()), out, force)
         return
     if output is OutputFormat.csv:
         write_output(csv_text(), out, force)

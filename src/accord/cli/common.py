@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from enum import StrEnum
@@ -14,7 +15,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from accord.errors import InputError
-from accord.scenario.load import write_atomic
+from accord.scenario.load import check_target, write_atomic
 
 COMMAND_ORDER = (
     "forecast",
@@ -90,15 +91,28 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
         ) from None
 
 
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """Strict JSON (no NaN or Infinity, which are not JSON), as every output of accord is.
+
+    The scenario checks and the models' finiteness guard keep non-finite numbers out of
+    results; should one still get through, it is reported instead of written.
+    """
+    try:
+        return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
+    except ValueError as error:
+        raise InputError.single(
+            None,
+            f"the result holds a number that is not finite ({error})",
+            hint="check the scenario's scales, capabilities and saliences for extreme values",
+        ) from None
+
+
 def write_output(text: str, out: Path | None, force: bool) -> None:
     """Write to stdout, or atomically to ``out`` (refusing to replace it without ``force``)."""
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
-    if out.exists() and not force:
-        raise InputError.single(
-            str(out), "already exists", hint="choose another --out, or pass --force to replace it"
-        )
+    check_target(out, force)
     write_atomic(out, text)
     sys.stderr.write(f"wrote {out}\n")
 
@@ -120,8 +134,25 @@ class OutputFormat(StrEnum):
 
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file.")]
-ForceOption = Annotated[bool, typer.Option(help="Replace an existing --out file.")]
+
+
+def check_out(ctx: typer.Context, out: Path | None) -> Path | None:
+    """``--out`` callback: refuse a path that cannot be written before anything is computed.
+
+    ``--force`` is eager, so it is known here whatever the order of the options.
+    """
+    if out is not None and str(out) != "-":
+        try:
+            check_target(out, bool(ctx.params.get("force")))
+        except InputError as error:
+            fail(error)
+    return out
+
+
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to a file.", callback=check_out)
+]
+ForceOption = Annotated[bool, typer.Option(help="Replace an existing --out file.", is_eager=True)]
 SeedOption = Annotated[int | None, typer.Option(help="Seed for everything random.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD).")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
@@ -28,6 +27,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -68,7 +68,7 @@ def _emit(
     tables: Callable[[], Iterable[Any]],
 ) -> None:
     if output is OutputFormat.json:
-        write_output(json.dumps(data(), indent=2, ensure_ascii=False), out, force)
+        write_output(json_text(data()), out, force)
     elif output is OutputFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

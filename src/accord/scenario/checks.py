@@ -16,6 +16,10 @@ from accord.scenario.schema import Number, Scenario
 Path = tuple[str | int, ...]
 
 ACTOR_FIELDS = ("capability", "position", "salience", "walk_away")
+MAX_SCALE = 1e12
+"""Largest magnitude of a scale's ends: squares and sums of positions stay finite and exact."""
+MIN_RELATIVE_WIDTH = 1e-9
+"""Narrowest scale, relative to its magnitude: narrower ones lose positions to rounding."""
 ISSUE_FIELDS = ("status_quo",)
 
 
@@ -25,6 +29,8 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _duplicates(scenario)
     problems += _issues(scenario)
     problems += _actors(scenario)
+    if not problems:
+        problems += _weightless(scenario)
     problems += _updates(scenario)
     problems += _war(scenario)
     problems += _guarantees(scenario)
@@ -72,8 +78,55 @@ def _scale_problem(
     )
 
 
-def _issues(scenario: Scenario) -> Iterator[ErrorDetail]:
+def scale_problem(low: float, high: float, path: Path) -> ErrorDetail | None:
+    """Why a scale ``[low, high]`` is too wide or too narrow for finite arithmetic, if it is."""
+    magnitude = max(abs(low), abs(high))
+    if magnitude > MAX_SCALE:
+        return ErrorDetail(
+            f"scale [{low:g}, {high:g}] reaches beyond ±{MAX_SCALE:g}",
+            path,
+            hint=f"express the issue in a larger unit so that its ends lie within ±{MAX_SCALE:g}",
+        )
+    if high - low < MIN_RELATIVE_WIDTH * max(1.0, magnitude):
+        return ErrorDetail(
+            f"scale [{low:g}, {high:g}] is too narrow to tell positions apart",
+            path,
+            hint="widen the scale, or express the issue in a smaller unit",
+        )
+    return None
+
+
+def _weightless(scenario: Scenario) -> Iterator[ErrorDetail]:
+    """Issues on which no actor has both positive capability and positive salience.
+
+    Every model weighs positions by capability and salience; with no weight at all the
+    forecast is 0/0.
+    """
+    floor = scenario.salience_scale.min
     for index, issue in enumerate(scenario.issues):
+        if not any(
+            actor.capability.point > 0
+            and issue.id in actor.salience
+            and actor.salience[issue.id].point > floor
+            for actor in scenario.actors
+        ):
+            yield ErrorDetail(
+                f"no actor has both positive capability and salience above {floor:g} on "
+                f"issue {issue.id!r}",
+                ("issues", index),
+                hint="give at least one actor a capability above 0 and a salience on this issue",
+            )
+
+
+def _issues(scenario: Scenario) -> Iterator[ErrorDetail]:
+    scale = scenario.salience_scale
+    problem = scale_problem(scale.min, scale.max, ("salience_scale",))
+    if problem:
+        yield problem
+    for index, issue in enumerate(scenario.issues):
+        problem = scale_problem(issue.min, issue.max, ("issues", index))
+        if problem:
+            yield problem
         for anchor_index, anchor in enumerate(issue.anchors):
             if not issue.min <= anchor.value <= issue.max:
                 yield ErrorDetail(

@@ -527,7 +527,12 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        text = json.dumps(report_context.forecast_json(run.context), indent=2, ensure_ascii=False)
+        text = json.dumps(
+            report_context.forecast_json(run.context),
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
         return Response(text, media_type="application/json", headers=_attachment(run, "json"))
 
     @app.get("/api/runs/{run_id}/forecast.csv", summary="Download the forecast as CSV")
