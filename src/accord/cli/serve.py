@@ -33,6 +33,15 @@ def serve(
         bool,
         typer.Option(help="Allow a non-loopback --host: anyone who can reach it can run models."),
     ] = False,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Also accept requests whose Host header is NAME (repeatable); localhost names "
+            "and --host are always accepted.",
+            metavar="NAME",
+        ),
+    ] = None,
     data_dir: Annotated[
         Path | None,
         typer.Option(help="The only folder the dashboard writes to (default: user data folder)."),
@@ -55,11 +64,13 @@ def serve(
         )
     import uvicorn
 
-    from accord.web.app import create_app
+    from accord.web.app import LOCAL_HOSTS, create_app
+
+    hosts = (*LOCAL_HOSTS, host, *(allow_host or ()))
 
     sys.stderr.write(f"accord dashboard on http://{host}:{port}/ (Ctrl-C to stop)\n")
     uvicorn.run(
-        create_app(data_dir=data_dir),
+        create_app(data_dir=data_dir, allowed_hosts=hosts),
         host=host,
         port=port,
         log_level="warning",

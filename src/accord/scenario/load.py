@@ -60,7 +60,7 @@ class _Loader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise _LimitError(
                     f"more than {MAX_ALIASES:,} aliases (*name)",
                     event.start_mark,
@@ -69,13 +69,13 @@ class _Loader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]
                 raise _LimitError(
                     f"nested more than {MAX_DEPTH} levels deep",
                     event.start_mark,
                     "a scenario is a few levels deep; check the file's structure",
                 )
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -158,8 +158,24 @@ def load(
     """
     path = resolve(reference)
     name = str(reference) if not Path(os.fspath(reference)).exists() else str(path)
-    text = read_text(path, name)
-    suffix = path.suffix.lower()
+    return load_text(
+        read_text(path, name), name, path.suffix, scale_min=scale_min, scale_max=scale_max
+    )
+
+
+def load_text(
+    text: str,
+    name: str,
+    suffix: str,
+    *,
+    scale_min: float | None = None,
+    scale_max: float | None = None,
+) -> Scenario:
+    """Load and check a scenario from the text of a file with the given suffix.
+
+    What :func:`load` does once the file is read; the dashboard calls it on uploads.
+    """
+    suffix = suffix.lower()
     if suffix == ".csv":
         from accord.scenario.importers import import_csv
 
@@ -179,7 +195,10 @@ def load(
 
 
 def read_text(path: Path, name: str) -> str:
-    """Read a text input file, refusing files over 10 MB, binary files and non-UTF-8 text."""
+    """Read a text input file, refusing files over 10 MB, binary files and non-UTF-8 text.
+
+    The size is checked before anything is read.
+    """
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise InputError.single(
@@ -187,7 +206,18 @@ def read_text(path: Path, name: str) -> str:
             f"file is {size / 1e6:.1f} MB, over the 10 MB limit",
             hint="scenario files are small; check that this is the right file",
         )
-    raw = path.read_bytes()
+    with path.open("rb") as stream:
+        return decode(stream.read(MAX_BYTES + 1), name)
+
+
+def decode(raw: bytes, name: str) -> str:
+    """The UTF-8 text of a file's bytes, refusing more than 10 MB, binary files and other text."""
+    if len(raw) > MAX_BYTES:
+        raise InputError.single(
+            name,
+            "file is over the 10 MB limit",
+            hint="scenario files are small; check that this is the right file",
+        )
     if b"\x00" in raw[:8192]:
         raise InputError.single(
             name, "is a binary file, not YAML, JSON or CSV", hint="give a text scenario file"
