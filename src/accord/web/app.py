@@ -424,6 +424,7 @@ def create_app(
     app.state.runner = runner
     app.state.data_dir = folder
     app.state.parser = parser
+    app.router.add_event_handler("startup", runner.reopen)
     app.router.add_event_handler("shutdown", runner.shutdown)
     app.router.add_event_handler("shutdown", parser.close)
 

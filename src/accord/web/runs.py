@@ -96,12 +96,26 @@ class Runner:
         self.deadline_s = deadline_s
         self.per_client = per_client
         self.max_active = max_active
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accord-run")
-        self._light = ThreadPoolExecutor(
-            max_workers=light_workers, thread_name_prefix="accord-light"
-        )
+        self.workers = workers
+        self.light_workers = light_workers
         self._runs: OrderedDict[str, Run] = OrderedDict()
         self._lock = threading.Lock()
+        self.open()
+
+    def open(self) -> None:
+        """Start the worker threads (again, after :meth:`shutdown`: the app's startup does)."""
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="accord-run")
+        self._light = ThreadPoolExecutor(
+            max_workers=self.light_workers, thread_name_prefix="accord-light"
+        )
+        self._open = True
+
+    def reopen(self) -> None:
+        """Start the worker threads again if :meth:`shutdown` stopped them."""
+        with self._lock:
+            stopped = not self._open
+        if stopped:
+            self.open()
 
     def start(self, job: Callable[[Run], Context], *, client: str = "", light: bool = False) -> Run:
         """Queue ``job``; it gets the run to report progress and check for cancellation.
@@ -111,6 +125,8 @@ class Runner:
         """
         run = Run(secrets.token_hex(8), self.deadline_s, client=client, light=light)
         with self._lock:
+            if not self._open:
+                raise Busy("the server is shutting down; retry once it is back")
             active = [item for item in self._runs.values() if item.state in ACTIVE]
             if sum(item.client == client for item in active) >= self.per_client:
                 raise Busy(
@@ -151,6 +167,7 @@ class Runner:
     def shutdown(self) -> None:
         """Stop accepting runs and ask running ones to stop."""
         with self._lock:
+            self._open = False
             for run in self._runs.values():
                 run.cancel_requested = True
         self._pool.shutdown(wait=False, cancel_futures=True)
