@@ -372,7 +372,9 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
-_STR_TAG = "tag:yaml.org,2002:str"
+_BUILT_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "binary", "timestamp")
+}
 
 
 def _check_node(node: yaml.Node, constructor: yaml.SafeLoader) -> None:
@@ -389,7 +391,7 @@ def _check_node(node: yaml.Node, constructor: yaml.SafeLoader) -> None:
                     key.start_mark,
                     "keep one of them: YAML would silently drop the first",
                 )
-    elif isinstance(node, yaml.ScalarNode) and node.tag != _STR_TAG:
+    elif isinstance(node, yaml.ScalarNode) and node.tag in _BUILT_TAGS:
         if node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARS:
             raise _LimitError(
                 f"a number of {len(node.value):,} characters",
@@ -544,8 +546,8 @@ def parse_json(text: str, name: str) -> tuple[Any, Marks]:
     # JSON is a subset of YAML: reuse YAML's composer for line numbers (and duplicate keys).
     try:
         _, marks = parse_yaml(text, name)
-    except InputError:
-        if data is _DuplicateKey:
+    except InputError as error:
+        if data is _DuplicateKey and "duplicate key" in str(error):
             raise
         marks = {}
     if data is _DuplicateKey:
