@@ -57,6 +57,7 @@ def main() -> None:
         if UNSAVED and done.code in (0, None):
             for reason in UNSAVED:
                 sys.stderr.write(f"warning: the result above was not recorded: {reason}\n")
+            UNSAVED.clear()
             raise SystemExit(EXIT_UNSAVED) from None
         raise
     except InputError as error:
