@@ -182,3 +182,13 @@ def test_no_weight_on_an_issue() -> None:
 def test_salience_scale_bounds() -> None:
     text = MINIMAL.replace("title: Tiny\n", "title: Tiny\nsalience_scale: {min: 0, max: 1e20}\n")
     assert "salience_scale" in error_of(text)
+
+
+def test_characters_yaml_refuses_anywhere() -> None:
+    assert "YAML syntax error" in error_of("\x00id: x\n")
+
+
+def test_messages_stay_on_one_line() -> None:
+    message = error_of("!!binary schema_version: 1\n")
+    assert "cannot read 'schema_version' as binary" in message
+    assert InputError.single("f", "two\nlines").render() == "f: two lines"

@@ -311,8 +311,9 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     duplicate keys (YAML would silently keep the last).
     """
     _too_deep(name, text)
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -327,7 +328,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     except _LimitError as error:
         raise _limit(name, error) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         raise InputError.single(
             name, "file is empty", hint="a scenario needs id, title, issues and actors", line=1
@@ -401,8 +403,9 @@ def _check_node(node: yaml.Node, constructor: yaml.SafeLoader) -> None:
         try:
             constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, IndexError, TypeError, OverflowError) as error:
+            reason = getattr(error, "problem", None) or str(error)
             raise _LimitError(
-                f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]} ({error})",
+                f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]} ({reason})",
                 node.start_mark,
                 "write a plain number or text without a !! tag",
             ) from None

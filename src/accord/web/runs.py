@@ -5,7 +5,8 @@ memory only and never touch the file system. A run that has not ended (queued or
 always kept, so it can be polled and cancelled; of the ended ones the newest :data:`KEEP` are
 kept. Quotas bound the queue: each client may have :data:`PER_CLIENT` runs that have not
 ended, and all clients together :data:`MAX_ACTIVE`. Light runs (point forecasts without
-extra analyses) have a pool of their own, so a queue of heavy runs never delays them.
+extra analyses) have a pool and quotas of their own, so a queue of heavy runs never delays
+or locks out a light one.
 """
 
 from __future__ import annotations
@@ -127,7 +128,11 @@ class Runner:
         with self._lock:
             if not self._open:
                 raise Busy("the server is shutting down; retry once it is back")
-            active = [item for item in self._runs.values() if item.state in ACTIVE]
+            active = [
+                item
+                for item in self._runs.values()
+                if item.state in ACTIVE and item.light == light
+            ]
             if sum(item.client == client for item in active) >= self.per_client:
                 raise Busy(
                     f"you have {self.per_client} runs queued or running; wait for one to end, "
