@@ -129,9 +129,7 @@ class Runner:
             if not self._open:
                 raise Busy("the server is shutting down; retry once it is back")
             active = [
-                item
-                for item in self._runs.values()
-                if item.state in ACTIVE and item.light == light
+                item for item in self._runs.values() if item.state in ACTIVE and item.light == light
             ]
             if sum(item.client == client for item in active) >= self.per_client:
                 raise Busy(
