@@ -192,3 +192,16 @@ def test_messages_stay_on_one_line() -> None:
     message = error_of("!!binary schema_version: 1\n")
     assert "cannot read 'schema_version' as binary" in message
     assert InputError.single("f", "two\nlines").render() == "f: two lines"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: !!timestamp abc\n", "cannot read 'abc' as timestamp"),
+        ("a: !!bool maybe\n", "cannot read 'maybe' as bool"),
+        ("a: !!omap 5\n", "YAML error: expected a sequence"),
+        ("<<: 5\n", "YAML error: expected a mapping or list of mappings"),
+    ],
+)
+def test_tags_and_merges_that_cannot_be_built(text: str, expected: str) -> None:
+    assert expected in error_of(text)

@@ -402,7 +402,7 @@ def _check_node(node: yaml.Node, constructor: yaml.SafeLoader) -> None:
             )
         try:
             constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, IndexError, TypeError, OverflowError) as error:
+        except Exception as error:  # PyYAML's constructors raise many kinds
             reason = getattr(error, "problem", None) or str(error)
             raise _LimitError(
                 f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]} ({reason})",
