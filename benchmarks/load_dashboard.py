@@ -5,7 +5,8 @@ Run from the repository root (not part of CI)::
     python benchmarks/load_dashboard.py                  # 16 clients for 60 s
     python benchmarks/load_dashboard.py --clients 4 --seconds 10
 
-It starts ``accord serve`` on a free loopback port in its own process. Each client thread
+It starts ``accord serve`` on a free loopback port in its own process, measures health
+latency for 10 s with no clients (the machine's own baseline), then the load. Each client thread
 loops for the whole period: it asks for a heavy run (``ukraine-2025``, 5,000 draws, the
 sensitivity screen and the levers), lists the built-in scenarios, and retries after half a
 second when the server answers 429 (its quota). Meanwhile one prober calls ``/api/health``
@@ -68,6 +69,9 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the dashboard did not start")
             time.sleep(0.2)
+        print("baseline, no clients:")
+        run(url, 0, 10.0)
+        print("under load:")
         run(url, options.clients, options.seconds)
     finally:
         server.terminate()

@@ -1,11 +1,13 @@
 """Fuzzing the loader and the models: clean error or finite result, on every generated file.
 
 The default run tries 2,000 cases with a fixed seed (about a minute on 2 cores);
-``pytest -m fuzz`` tries 100,000 (the figure in the README's reliability table).
+``pytest -m fuzz`` tries 100,000 (the figure in the README's reliability table), or
+``$ACCORD_FUZZ_CASES`` cases.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -36,9 +38,17 @@ def test_fuzz_reached_both_outcomes() -> None:
     assert OUTCOMES["refused"] > 0 and OUTCOMES["finite"] > 0
 
 
+FUZZ_CASES = int(os.environ.get("ACCORD_FUZZ_CASES", "100000"))
+
+
 @pytest.mark.fuzz
 @seed(100_000)
-@settings(max_examples=100_000, **SETTINGS)  # type: ignore[arg-type]
+@settings(max_examples=FUZZ_CASES, **SETTINGS)  # type: ignore[arg-type]
 @given(cases())
 def test_fuzz_100000_cases(case: Case) -> None:
-    check(case)
+    OUTCOMES[check(case)] += 1
+
+
+@pytest.mark.fuzz
+def test_fuzz_summary() -> None:
+    print(f"fuzz outcomes: {dict(OUTCOMES)}")
