@@ -232,3 +232,17 @@ def test_ended_runs_are_trimmed_but_active_ones_kept(monkeypatch: pytest.MonkeyP
     finally:
         gate.set()
         runner.shutdown()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"edits": {"us.capability": Infinity}}',
+        '{"edits": {"us.capability": NaN}}',
+        '{"edits": {"us.capability": 1e300}}',
+        '{"scenario": {"a": NaN}}',
+    ],
+)
+def test_non_finite_and_huge_edits_are_refused(client: TestClient, body: str) -> None:
+    response = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text

@@ -205,3 +205,12 @@ def test_messages_stay_on_one_line() -> None:
 )
 def test_tags_and_merges_that_cannot_be_built(text: str, expected: str) -> None:
     assert expected in error_of(text)
+
+
+def test_huge_capabilities_are_refused() -> None:
+    text = MINIMAL.replace("capability: 10,", "capability: 1.0e+300,")
+    assert "capability is over 1e+12" in error_of(text)
+    text = (
+        MINIMAL + "updates:\n  - {date: 2026-01-01, event: x, changes: {a.capability: 1.0e+300}}\n"
+    )
+    assert "capability is over 1e+12" in error_of(text)

@@ -157,6 +157,8 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                 actor.capability.bounds()[0],
                 hint="capabilities are non-negative weights; use 0 for an actor without clout",
             )
+        elif _huge(actor.capability):
+            yield _huge_capability((*base, "capability"), actor.capability)
         for field in ("positions", "salience", "walk_away"):
             values: dict[str, Number] = getattr(actor, field)
             for issue_id, number in values.items():
@@ -187,6 +189,19 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                     (*base, field),
                     hint=f"add {field}: {{{missing[0]}: ...}} (every actor needs one per issue)",
                 )
+
+
+def _huge(number: Number) -> bool:
+    return any(v is not None and v > MAX_SCALE for v in (number.value, number.high, number.mode))
+
+
+def _huge_capability(path: Path, number: Number) -> ErrorDetail:
+    return ErrorDetail(
+        f"capability is over {MAX_SCALE:g}",
+        path,
+        number.bounds()[1],
+        hint="only ratios of capabilities matter: divide them all by the same factor",
+    )
 
 
 def _negative(number: Number) -> bool:
@@ -255,6 +270,8 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
                     yield ErrorDetail(
                         "capability must not be negative", path, number.point, hint="use 0 or more"
                     )
+                elif _huge(number):
+                    yield _huge_capability(path, number)
                 continue
             assert issue_id is not None
             issue = issues[issue_id]

@@ -36,7 +36,7 @@ import platformdirs
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 from accord import __version__
 from accord.analysis import whatif
@@ -216,7 +216,7 @@ class RunRequest(BaseModel):
         default=1, ge=1, le=MAX_DRAWS, description="Sampled draws; 1 = point values."
     )
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    edits: dict[str, float] = Field(
+    edits: dict[str, FiniteFloat] = Field(
         default_factory=dict,
         description="Changed values by path: ACTOR.capability, ACTOR.position.ISSUE, "
         "ACTOR.salience.ISSUE (in the issue's unit or on the salience scale).",
