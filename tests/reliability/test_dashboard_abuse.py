@@ -203,7 +203,7 @@ def test_runner_quotas_and_shutdown() -> None:
     runner.reopen()
     runner.reopen()
     gate.clear()
-    done = runner.start(lambda run: (_ for _ in ()).throw(RuntimeError("x")), client="a")
+    done = runner.start(lambda run: (_ for _ in ()).throw(RuntimeError("x")), client="z")
     deadline = time.monotonic() + 10
     while done.state in ("queued", "running") and time.monotonic() < deadline:
         time.sleep(0.01)
