@@ -45,7 +45,7 @@ class ErrorDetail:
         text = f"{where}: " if where else ""
         if self.path and format_path(self.path) not in self.message:
             text += f"{format_path(self.path)}: "
-        text += self.message
+        text += " ".join(self.message.split()) if "\n" in self.message else self.message
         if self.value is not None and not isinstance(self.value, dict | list):
             shown = repr(self.value)
             if len(shown) > 60:

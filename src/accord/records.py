@@ -126,7 +126,23 @@ class Record:
         }
 
 
+class DamagedRow(Exception):
+    """A stored row that cannot be read back (broken JSON, a wrong type)."""
+
+    def __init__(self, identifier: int, reason: str) -> None:
+        super().__init__(f"run {identifier} is damaged ({reason})")
+        self.identifier = identifier
+        self.reason = reason
+
+
 def _record(row: Sequence[Any]) -> Record:
+    try:
+        return _decode(row)
+    except (ValueError, TypeError) as error:
+        raise DamagedRow(int(row[0]), f"{type(error).__name__}: {error}") from None
+
+
+def _decode(row: Sequence[Any]) -> Record:
     return Record(
         id=int(row[0]),
         created=row[1],
@@ -163,6 +179,7 @@ class RunStore:
         if timeout is None:
             timeout = float(os.environ.get("ACCORD_STORE_TIMEOUT", DEFAULT_TIMEOUT))
         self.timeout = timeout
+        self.damaged: list[DamagedRow] = []
 
     def _error(self, error: Exception) -> InputError:
         text = str(error)
@@ -171,6 +188,18 @@ class RunStore:
                 str(self.path),
                 f"the run store is locked by another process (waited {self.timeout:g} s)",
                 hint="wait for the other accord run to finish and retry, or pass --no-record",
+            )
+        if isinstance(error, sqlite3.OperationalError) and "full" in text:
+            return InputError.single(
+                str(self.path),
+                "the disk holding the run store is full",
+                hint="free some space and retry, or pass --no-record",
+            )
+        if isinstance(error, sqlite3.OperationalError) and "readonly" in text:
+            return InputError.single(
+                str(self.path),
+                "the run store is read-only",
+                hint="make it writable, set ACCORD_HOME to a writable folder, or pass --no-record",
             )
         if isinstance(error, sqlite3.OperationalError) and "unable to open" in text:
             return InputError.single(
@@ -205,8 +234,16 @@ class RunStore:
         connection: sqlite3.Connection | None = None
         try:
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            connection.execute("PRAGMA foreign_keys = ON")
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            try:
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
+            except sqlite3.OperationalError:
+                if write:
+                    raise
+                # A read-only folder cannot hold WAL's shared-memory file: read it as is.
+                connection.close()
+                uri = f"{self.path.resolve().as_uri()}?immutable=1"
+                connection = sqlite3.connect(uri, uri=True, isolation_level=None)
+                version = connection.execute("PRAGMA user_version").fetchone()[0]
             tables = {
                 row[0]
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
@@ -287,13 +324,20 @@ class RunStore:
         return self.get(identifier)
 
     def list(self, limit: int | None = None) -> list[Record]:
-        """Records, newest first."""
+        """Records, newest first; damaged rows are left out and kept in :attr:`damaged`."""
         with self._connect(write=False) as connection:
             query = f"SELECT {_COLUMNS} FROM runs ORDER BY id DESC"
             rows = connection.execute(
                 query + (" LIMIT ?" if limit else ""), (limit,) if limit else ()
             ).fetchall()
-        return [_record(row) for row in rows]
+        records: list[Record] = []
+        self.damaged = []
+        for row in rows:
+            try:
+                records.append(_record(row))
+            except DamagedRow as damaged:
+                self.damaged.append(damaged)
+        return records
 
     def get(self, identifier: int | str) -> Record:
         """One record by id; ``"latest"`` (or ``"last"``) is the newest."""
@@ -323,7 +367,15 @@ class RunStore:
                 path=("RUN",),
                 hint="see `accord runs list` for the recorded runs",
             )
-        return _record(row)
+        try:
+            return _record(row)
+        except DamagedRow as damaged:
+            raise InputError.single(
+                str(self.path),
+                str(damaged),
+                path=("RUN",),
+                hint="the other runs are intact; export them with `accord runs export`",
+            ) from None
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -361,15 +413,35 @@ def differences(first: Any, second: Any) -> list[Difference]:
     return found
 
 
+def results_hash(results: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a run's results."""
+    return hashlib.sha256(canonical(results).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One check of :func:`verify` that failed: what, the recorded and the recomputed value."""
+
+    what: str
+    recorded: str
+    recomputed: str
+
+
 @dataclass(frozen=True)
 class Verification:
-    """The outcome of re-running a record."""
+    """The outcome of re-running a record.
+
+    ``identical`` holds when the re-run's results equal the stored ones *and* the stored
+    inputs hash matches the stored inputs and options: a record whose inputs were edited and
+    whose results were replaced by a re-run on the edited inputs fails the second check.
+    """
 
     record: Record
     identical: bool
     differences: list[Difference]
     version: str
     scenario_changed: bool | None
+    mismatches: tuple[Mismatch, ...] = ()
 
 
 def verify(record: Record) -> Verification:
@@ -384,10 +456,27 @@ def verify(record: Record) -> Verification:
     from accord.scenario.load import load
     from accord.scenario.schema import Scenario
 
-    scenario = Scenario.model_validate(record.inputs)
+    mismatches: list[Mismatch] = []
+    recorded_inputs = inputs_hash(record.kind, record.inputs, record.options)
+    if recorded_inputs != record.inputs_hash:
+        mismatches.append(Mismatch("inputs hash", record.inputs_hash, recorded_inputs))
+    try:
+        scenario = Scenario.model_validate(record.inputs)
+    except ValueError as error:
+        raise InputError.single(
+            None,
+            f"run {record.id}: its stored scenario is not valid ({str(error).splitlines()[0]})",
+            path=("RUN",),
+            hint="the record was altered after it was written; re-run the scenario instead",
+        ) from None
     output = execute(record.kind, scenario, record.options)
     fresh = json.loads(canonical(output.results))
     found = differences(record.results, fresh)
+    stored_results, fresh_results = results_hash(record.results), results_hash(fresh)
+    if stored_results != fresh_results:
+        mismatches.append(Mismatch("results hash", stored_results, fresh_results))
+    if record.version != __version__:
+        mismatches.append(Mismatch("code version", record.version, __version__))
     changed: bool | None = None
     if record.reference:
         try:
@@ -398,4 +487,5 @@ def verify(record: Record) -> Verification:
             changed = canonical(current.model_dump(mode="json")) != canonical(record.inputs)
         except InputError:
             changed = None
-    return Verification(record, not found, found, __version__, changed)
+    identical = not found and recorded_inputs == record.inputs_hash
+    return Verification(record, identical, found, __version__, changed, tuple(mismatches))

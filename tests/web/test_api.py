@@ -38,7 +38,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(data_dir: Path) -> Iterator[TestClient]:
     app = create_app(data_dir=data_dir, max_upload_bytes=64 * 1024, max_request_bytes=256 * 1024)
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         yield test_client
 
 
@@ -279,14 +279,16 @@ def test_request_body_limit(client: TestClient) -> None:
 
 def test_runs_can_be_cancelled_and_time_out(data_dir: Path) -> None:
     request = {"scenario": "ukraine-2025", "models": ["nash"], "draws": 2000, "seed": 1}
-    with TestClient(create_app(data_dir=data_dir)) as client:
+    with TestClient(create_app(data_dir=data_dir), base_url="http://localhost") as client:
         started = client.post("/api/runs", json=request).json()
         cancelled = client.delete(f"/api/runs/{started['id']}")
         assert cancelled.status_code == 200
         status = wait(client, started["id"])
         assert status["state"] == "cancelled"
         assert client.get(f"/api/runs/{started['id']}/result").status_code == 409
-    with TestClient(create_app(data_dir=data_dir, run_deadline_s=0.2)) as client:
+    with TestClient(
+        create_app(data_dir=data_dir, run_deadline_s=0.2), base_url="http://localhost"
+    ) as client:
         started = client.post("/api/runs", json=request).json()
         status = wait(client, started["id"])
         assert status["state"] == "timeout" and "limit" in status["message"]

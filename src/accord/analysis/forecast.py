@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis.zone import Zone, zone
+from accord.errors import InputError
 from accord.models.base import ForecastModel, Outcome, default_models, get_model
 from accord.scenario.acceptance import rejections
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
@@ -123,6 +124,7 @@ def forecast(
     results: dict[str, ModelForecast] = {}
     for model in chosen:
         outcome = model.run(problem, rng=seed)
+        require_finite(model.name, problem, outcome.settlement)
         summary = _summarise(scenario, problem, outcome)
         results[model.name] = check_against_zone(summary, model.traits.kind, problem, agreement)
     return Forecast(scenario, problem, results, seed, agreement)
@@ -228,6 +230,34 @@ def cycle_range(
     low = problem.to_units(np.asarray(trace["cycle_low"])[:1])[0, column]
     high = problem.to_units(np.asarray(trace["cycle_high"])[:1])[0, column]
     return float(low), float(high)
+
+
+def require_finite(model: str, problem: Problem, settlement: FloatArray) -> None:
+    """Raise :class:`InputError` when ``model`` gave a settlement that is not a finite number.
+
+    The scenario checks exclude the inputs known to cause this (no weight on an issue, extreme
+    scales); this is the last guard, so that NaN never reaches an output, a record or a page.
+    The error names the issue and, where it can tell, the input to blame: an issue on which
+    the actors' capability × salience weights sum to zero in some draw.
+    """
+    values = np.asarray(settlement, dtype=np.float64)
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return
+    column = int(np.argwhere(bad)[0][1]) if values.ndim == 2 else 0
+    issue = problem.issue_ids[column] if column < len(problem.issue_ids) else "?"
+    weights = problem.capability[:, :, None] * problem.salience
+    if bool((weights[:, :, column].sum(axis=1) <= 0).any()):
+        cause = "no actor has both positive capability and salience on it (in some draw)"
+    else:
+        cause = "its scale or the actors' numbers are too extreme for finite arithmetic"
+    raise InputError.single(
+        None,
+        f"model {model!r} gave a non-finite forecast on issue {issue!r}: {cause}",
+        path=("issues", issue),
+        hint="give some actor a positive capability and salience on it, and keep its scale "
+        "moderate (e.g. 0-100)",
+    )
 
 
 def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:

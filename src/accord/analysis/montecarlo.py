@@ -41,6 +41,7 @@ from accord.analysis.forecast import (
     ModelForecast,
     check_against_zone,
     concessions,
+    require_finite,
 )
 from accord.analysis.zone import Zone, zone
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
@@ -101,6 +102,7 @@ def run_blocks(task: _Task, blocks: Sequence[int]) -> _Blocks:
         problem = compile(task.scenario, draws=sizes[index], rng=np.random.default_rng(sampling))
         for model in task.models:
             outcome = model.run(problem, rng=np.random.default_rng(modelling))
+            require_finite(model.name, problem, outcome.settlement)
             settlement[model.name].append(np.asarray(outcome.settlement, dtype=np.float64))
             flags = outcome.trace.get("feasible")
             if isinstance(flags, np.ndarray) and flags.shape == (problem.draws,):

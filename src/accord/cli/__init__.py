@@ -1,7 +1,8 @@
 """The ``accord`` command line: thin calls into the library, rendered with rich.
 
 Results go to stdout (or ``--out``); errors to stderr. Exit status: 0 ok, 1 failure, 2 bad
-input (one or two lines naming the file, the field and the fix; never a traceback). Each
+input (one or two lines naming the file, the field and the fix; never a traceback), 3 results
+printed but their run record not saved (the store was locked or its disk full at the end). Each
 command group lives in its own module and registers itself on :data:`app` when imported.
 """
 
@@ -33,6 +34,7 @@ from accord.cli import (  # noqa: F401  - registers the commands
     zone,
 )
 from accord.cli.common import app, fail
+from accord.cli.execution import EXIT_UNSAVED, UNSAVED
 from accord.errors import InputError
 from accord.scenario.schema import ScenarioNotice
 
@@ -77,6 +79,13 @@ def main() -> None:
     warnings.showwarning = _show_notice
     try:
         app()
+    except SystemExit as done:
+        if UNSAVED and done.code in (0, None):
+            for reason in UNSAVED:
+                sys.stderr.write(f"warning: the result above was not recorded: {reason}\n")
+            UNSAVED.clear()
+            raise SystemExit(EXIT_UNSAVED) from None
+        raise
     except InputError as error:
         fail(error)
     except KeyboardInterrupt:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,6 +35,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -62,7 +62,7 @@ def _emit(
 ) -> None:
     """Write JSON, CSV or rich tables (to the terminal, or as text to ``--out``)."""
     if output is OutputFormat.json:
-        write_output(json.dumps(data(), indent=2, ensure_ascii=False), out, force)
+        write_output(json_text(data()), out, force)
         return
     if output is OutputFormat.csv:
         write_output(csv_text(), out, force)

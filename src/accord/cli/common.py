@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import os
 import sys
 import warnings
@@ -37,7 +38,7 @@ from accord.cli.output import resolve as resolve_output
 from accord.cli.output import store as store_output
 from accord.errors import InputError, Notice
 from accord.report.layout import Fitted
-from accord.scenario.load import write_atomic
+from accord.scenario.load import check_target, write_atomic
 
 COMMAND_ORDER = (
     "forecast",
@@ -287,6 +288,22 @@ def parse_date(text: str | None, option: str = "--as-of") -> dt.date | None:
         ) from None
 
 
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """Strict JSON (no NaN or Infinity, which are not JSON), as every output of accord is.
+
+    The scenario checks and the models' finiteness guard keep non-finite numbers out of
+    results; should one still get through, it is reported instead of written.
+    """
+    try:
+        return json.dumps(data, indent=indent, ensure_ascii=False, allow_nan=False)
+    except ValueError as error:
+        raise InputError.single(
+            None,
+            f"the result holds a number that is not finite ({error})",
+            hint="check the scenario's scales, capabilities and saliences for extreme values",
+        ) from None
+
+
 def write_output(text: str, out: Path | None, force: bool) -> None:
     """Write to stdout, or atomically to ``out`` (refusing to replace it without ``force``).
 
@@ -296,10 +313,8 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
     chosen = output_settings()
     if chosen.format is OutputFormat.csv:
         text = rewrite_csv(text, chosen.separator)
-    if out is not None and out.exists() and not force:
-        raise InputError.single(
-            str(out), "already exists", hint="choose another --out, or pass --force to replace it"
-        )
+    if out is not None:
+        check_target(out, force)
     if chosen.workbook:
         assert out is not None
         write_atomic_bytes(out, workbook(text, chosen.separator))
@@ -328,7 +343,24 @@ FormatOption = Annotated[
         help="Output format (default: from the --out file's extension, else table).",
     ),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Write to a file.")]
+
+
+def check_out(ctx: typer.Context, out: Path | None) -> Path | None:
+    """``--out`` callback: refuse a path that cannot be written before anything is computed.
+
+    ``--force`` is eager, so it is known here whatever the order of the options.
+    """
+    if out is not None and str(out) != "-":
+        try:
+            check_target(out, bool(ctx.params.get("force")))
+        except InputError as error:
+            fail(error)
+    return out
+
+
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Write to a file.", callback=check_out)
+]
 SepOption = Annotated[
     str,
     typer.Option(
@@ -338,7 +370,7 @@ SepOption = Annotated[
     ),
 ]
 """Taken out of the call by the command class and applied by :func:`write_output`."""
-ForceOption = Annotated[bool, typer.Option(help="Replace an existing --out file.")]
+ForceOption = Annotated[bool, typer.Option(help="Replace an existing --out file.", is_eager=True)]
 DEFAULT_SEED = 0
 """The seed every command uses when ``--seed`` is not given, so reruns give identical output."""
 SeedOption = Annotated[

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -30,6 +29,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -105,7 +105,7 @@ def _emit(
     tables: Callable[[], Iterable[Any]],
 ) -> None:
     if output is OutputFormat.json:
-        write_output(json.dumps(data(), indent=2, ensure_ascii=False), out, force)
+        write_output(json_text(data()), out, force)
     elif output is OutputFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")

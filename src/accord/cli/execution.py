@@ -3,7 +3,10 @@
 ``--jobs`` / ``--workers`` / ``--scheduler`` choose where chunks run, ``--set`` / ``--overlay``
 add what-if changes, ``--record/--no-record`` controls the run record. :func:`run_command`
 does the common sequence: check the what-if changes and the record store before any long
-work, run the analysis with a progress bar, then store the record.
+work, run the analysis with a progress bar, then store the record. A store that fails only at
+that point (locked meanwhile, a full disk) never costs the result: the command prints it, and
+the console script then says why the record was not saved and exits with
+:data:`EXIT_UNSAVED` (3).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from accord.analysis.runs import RunOutput, execute, with_seed
 from accord.cli.common import console
 from accord.cli.progress import progress_bar
 from accord.engines.local import open_engine
+from accord.errors import InputError
 from accord.records import RunStore
 from accord.report.terminal import format_value
 from accord.scenario.schema import Scenario
@@ -64,6 +68,12 @@ RecordOption = Annotated[
 ]
 
 
+EXIT_UNSAVED = 3
+"""Exit status when the results were printed (or written) but their run record was not saved."""
+UNSAVED: list[str] = []
+"""Why records of this process were not saved; the console script reports them at exit."""
+
+
 def reference_for(scenario: str) -> str:
     """What a record keeps to find the scenario again: a built-in id, or an absolute path."""
     path = Path(scenario)
@@ -99,15 +109,20 @@ def run_command(
         description = engine.description
     seconds = time.perf_counter() - started
     if store is not None:
-        saved = store.add(
-            kind=kind,
-            scenario=current.model_dump(mode="json"),
-            options=full,
-            results=output.results,
-            reference=reference_for(reference),
-            engine=description,
-            seconds=round(seconds, 3),
-        )
+        try:
+            saved = store.add(
+                kind=kind,
+                scenario=current.model_dump(mode="json"),
+                options=full,
+                results=output.results,
+                reference=reference_for(reference),
+                engine=description,
+                seconds=round(seconds, 3),
+            )
+        except InputError as error:
+            # The result is computed: show it first, then say why it was not recorded.
+            UNSAVED.append(error.render(limit=1))
+            return output
         if sys.stderr.isatty():
             console(stderr=True).print(f"recorded as run {saved.id} (accord runs show {saved.id})")
     return output

@@ -8,7 +8,6 @@ from the baseline; ``--jobs`` / ``--workers`` / ``--scheduler`` spread the draws
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
@@ -31,6 +30,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -116,7 +116,7 @@ def forecast(
         assert isinstance(result, Forecast | MonteCarlo)
         point = result.to_forecast() if isinstance(result, MonteCarlo) else result
         if output is OutputFormat.json:
-            write_output(json.dumps(ran.results, indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
             write_output(forecast_csv(point), out, force)
         else:

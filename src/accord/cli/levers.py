@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -181,7 +181,7 @@ def levers(
         result = ran.result
         assert isinstance(result, Levers)
         if output is OutputFormat.json:
-            write_output(json.dumps(ran.results, indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
             write_output(levers_csv(result), out, force)
         else:

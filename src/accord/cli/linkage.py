@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from rich.markup import escape
 from rich.table import Table
@@ -20,6 +19,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -52,7 +52,7 @@ def linkage_command(
         elif output is OutputFormat.csv:
             write_output(trades_csv(result), out, force)
         else:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(result.to_json()), out, force)
     except InputError as error:
         fail(error)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +22,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -95,7 +95,7 @@ def odds_command(
             )
             bar(1, 1)
         if output is OutputFormat.json:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(result.to_json()), out, force)
         else:
             screen = console()
             for line in odds_lines(result):
@@ -190,7 +190,7 @@ def ledger_replay(
             reference=reference_for(scenario),
         )
         if output is OutputFormat.json:
-            write_output(json.dumps(results, indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(results), out, force)
         else:
             console().print(rows_table(rows))
     except InputError as error:
@@ -220,7 +220,7 @@ def ledger_score(
                 rows += replay(loaded, missing, runs=draws, seed=seed, progress=bar)
         result = score(loaded, rows, chosen, seed=seed)
         if output is OutputFormat.json:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(result.to_json()), out, force)
         else:
             screen = console()
             if result.n == 0:

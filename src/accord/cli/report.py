@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from contextlib import nullcontext
 from enum import StrEnum
@@ -21,6 +20,7 @@ from accord.cli.common import (
     ScenarioArgument,
     SeedOption,
     app,
+    check_out,
     console,
     fail,
     parse_date,
@@ -30,7 +30,7 @@ from accord.cli.execution import OverlayOption, SetOption
 from accord.errors import InputError
 from accord.report.context import ANALYSES, build
 from accord.report.html import report_html
-from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.load import DEFAULT_SCENARIO, check_target, load
 from accord.territory.geometry import control_area
 
 DEFAULT_DRAWS = 200
@@ -43,20 +43,16 @@ class PlotlyChoice(StrEnum):
     cdn = "cdn"
 
 
-def _readable(path: Path) -> None:
-    """Give the report the permissions of a new file (the atomic write leaves it 0600)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    path.chmod(0o666 & ~mask)
-
-
 @app.command()
 def report(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="HTML file to write (default: SCENARIO-ID.html; '-' for stdout)."
+            "--out",
+            "-o",
+            help="HTML file to write (default: SCENARIO-ID.html; '-' for stdout).",
+            callback=check_out,
         ),
     ] = None,
     draws: Annotated[
@@ -114,10 +110,8 @@ def report(
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
         drawn = None if control is None else control_area(control)
         target = out if out is not None else Path(f"{loaded.id}.html")
-        if str(target) != "-" and target.exists() and not force:
-            raise InputError.single(
-                str(target), "already exists", hint="choose another --out, or pass --force"
-            )
+        if str(target) != "-":
+            check_target(target, force)
         show = sys.stderr.isatty()
         with (
             Progress(console=console(stderr=True), transient=True) if show else nullcontext() as bar
@@ -144,6 +138,5 @@ def report(
             write_output(document, None, force)
         else:
             write_output(document, target, force)
-            _readable(target)
     except InputError as error:
         fail(error)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from typing import Annotated
 
@@ -26,6 +25,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -107,7 +107,7 @@ def robustness_command(
                 loaded, model or None, date=parse_date(as_of), seed=seed, progress=bar
             )
         if output is OutputFormat.json:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(result.to_json()), out, force)
         elif output is OutputFormat.csv:
             write_output(robustness_csv(result), out, force)
         else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from typing import Annotated, Any
 
@@ -21,6 +20,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     recorder,
     write_output,
     write_screen,
@@ -74,8 +74,9 @@ def list_runs(
         records = store.list(limit)
     except InputError as error:
         fail(error)
+    _warn_damaged(store)
     if output is OutputFormat.json:
-        typer.echo(json.dumps([_brief(record) for record in records], indent=2, ensure_ascii=False))
+        typer.echo(json_text([_brief(record) for record in records]))
         return
     if output is OutputFormat.csv:
         write_output(_csv([_brief(record) for record in records]), None, False)
@@ -110,6 +111,14 @@ def _runs_table(records: list[Record], title: str) -> Table:
             record.inputs_hash[:12],
         )
     return table
+
+
+def _warn_damaged(store: RunStore) -> None:
+    """Name each damaged row on stderr; the intact runs are still shown."""
+    for damaged in store.damaged:
+        sys.stderr.write(
+            f"warning: {damaged}; left out (accord runs show {damaged.identifier} for details)\n"
+        )
 
 
 _BRIEF_FIELDS = (
@@ -163,7 +172,7 @@ def show(run: RunArgument = "latest", output: FormatOption = OutputFormat.table)
     except InputError as error:
         fail(error)
     if output is not OutputFormat.table:
-        typer.echo(json.dumps(record.to_json(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(record.to_json()))
         return
     table = Table(title=f"Run {record.id}", show_header=False)
     table.add_column("Field", style="bold")
@@ -176,8 +185,8 @@ def show(run: RunArgument = "latest", output: FormatOption = OutputFormat.table)
         ("when (UTC)", record.created),
         ("scenario", f"{record.scenario} ({record.reference or 'inline'})"),
         ("as of", record.as_of or "all updates"),
-        ("models", json.dumps(record.models, ensure_ascii=False)),
-        ("options", json.dumps(options, ensure_ascii=False)),
+        ("models", json_text(record.models, indent=None)),
+        ("options", json_text(options, indent=None)),
         ("seed", "" if record.seed is None else str(record.seed)),
         ("accord", record.version),
         (
@@ -190,7 +199,7 @@ def show(run: RunArgument = "latest", output: FormatOption = OutputFormat.table)
     ):
         table.add_row(key, value)
     console().print(table)
-    console().print_json(json.dumps(record.results, ensure_ascii=False))
+    console().print_json(json_text(record.results, indent=None))
 
 
 @runs_app.command()
@@ -249,6 +258,7 @@ def export(
     try:
         store = RunStore()
         records = [store.get(item) for item in run] if run else list(reversed(store.list()))
+        _warn_damaged(store)
         if output is OutputFormat.csv:
             write_output(_csv([_brief(record) for record in records]), out, force)
         elif output is OutputFormat.table:
@@ -257,10 +267,7 @@ def export(
             if out is not None:
                 write_screen(screen, out, force)
         else:
-            text = json.dumps(
-                [record.to_json() for record in records], indent=2, ensure_ascii=False
-            )
-            write_output(text, out, force)
+            write_output(json_text([record.to_json() for record in records]), out, force)
     except InputError as error:
         fail(error)
 
@@ -280,14 +287,28 @@ def verify_run(run: RunArgument = "latest") -> None:
         + (f", seed {record.seed}" if record.seed is not None else "")
         + ")"
     )
-    if result.version != record.version:
-        screen.print(f"note: recorded with accord {record.version}, re-run with {result.version}")
     if result.scenario_changed:
         screen.print(f"note: {record.reference} has changed since; the record's own copy was used")
+    for mismatch in result.mismatches:
+        if mismatch.what == "code version":
+            screen.print(
+                f"note: recorded with accord {mismatch.recorded}, re-run with {mismatch.recomputed}"
+            )
+        else:
+            screen.print(
+                f"MISMATCH {mismatch.what}: recorded {mismatch.recorded[:16]}, "
+                f"recomputed {mismatch.recomputed[:16]}"
+            )
+    if any(m.what == "inputs hash" for m in result.mismatches):
+        screen.print(
+            f"{what}: the stored inputs do not match the stored inputs hash; "
+            "the record was altered after it was written"
+        )
     if result.identical:
         screen.print(f"{what}: identical")
         return
-    screen.print(f"{what}: DIFFERENT — {len(result.differences)} result values differ")
+    if result.differences:
+        screen.print(f"{what}: DIFFERENT — {len(result.differences)} result values differ")
     for item in result.differences[:10]:
         screen.print(f"  {item.path}: {_text(item.first)} → {_text(item.second)}")
     raise typer.Exit(1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
@@ -29,6 +28,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -220,7 +220,7 @@ def sensitivity(
             data = result.to_json()
             if "whatif" in ran.results:
                 data["whatif"] = ran.results["whatif"]
-            write_output(json.dumps(data, indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(data), out, force)
         elif output is OutputFormat.csv:
             write_output(sensitivity_csv(result), out, force)
         else:

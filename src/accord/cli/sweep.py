@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import sys
 from typing import Annotated
 
@@ -33,6 +32,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     recorder,
     write_output,
@@ -219,7 +219,7 @@ def sweep(
         result = ran.result
         assert isinstance(result, MonteCarlo)
         if output is OutputFormat.json:
-            write_output(json.dumps(ran.results, indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
             write_output(sweep_csv(result), out, force)
         else:

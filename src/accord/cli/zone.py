@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Annotated
 
 import typer
@@ -25,6 +24,7 @@ from accord.cli.common import (
     app,
     console,
     fail,
+    json_text,
     parse_date,
     write_output,
 )
@@ -61,7 +61,7 @@ def zone_command(
             )
         result = zone(loaded, date=parse_date(as_of), draws=draws, seed=0 if seed is None else seed)
         if output is OutputFormat.json:
-            write_output(json.dumps(result.to_json(), indent=2, ensure_ascii=False), out, force)
+            write_output(json_text(result.to_json()), out, force)
         elif output is OutputFormat.csv:
             write_output(zone_csv(result), out, force)
         else:

@@ -19,6 +19,10 @@ Path = tuple[str | int, ...]
 ACTOR_FIELDS = ("capability", "position", "salience", "red_line")
 #: Deprecated names of actor fields in update paths, and the field they now mean.
 FIELD_ALIASES = {"walk_away": "red_line"}
+MAX_SCALE = 1e12
+"""Largest magnitude of a scale's ends: squares and sums of positions stay finite and exact."""
+MIN_RELATIVE_WIDTH = 1e-9
+"""Narrowest scale, relative to its magnitude: narrower ones lose positions to rounding."""
 ISSUE_FIELDS = ("status_quo",)
 
 
@@ -28,6 +32,8 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _duplicates(scenario)
     problems += _issues(scenario)
     problems += _actors(scenario)
+    if not problems:
+        problems += _weightless(scenario)
     problems += _updates(scenario)
     problems += _war(scenario)
     problems += _guarantees(scenario)
@@ -79,8 +85,55 @@ def _scale_problem(
     )
 
 
-def _issues(scenario: Scenario) -> Iterator[ErrorDetail]:
+def scale_problem(low: float, high: float, path: Path) -> ErrorDetail | None:
+    """Why a scale ``[low, high]`` is too wide or too narrow for finite arithmetic, if it is."""
+    magnitude = max(abs(low), abs(high))
+    if magnitude > MAX_SCALE:
+        return ErrorDetail(
+            f"scale [{low:g}, {high:g}] reaches beyond ±{MAX_SCALE:g}",
+            path,
+            hint=f"express the issue in a larger unit so that its ends lie within ±{MAX_SCALE:g}",
+        )
+    if high - low < MIN_RELATIVE_WIDTH * max(1.0, magnitude):
+        return ErrorDetail(
+            f"scale [{low:g}, {high:g}] is too narrow to tell positions apart",
+            path,
+            hint="widen the scale, or express the issue in a smaller unit",
+        )
+    return None
+
+
+def _weightless(scenario: Scenario) -> Iterator[ErrorDetail]:
+    """Issues on which no actor has both positive capability and positive salience.
+
+    Every model weighs positions by capability and salience; with no weight at all the
+    forecast is 0/0.
+    """
+    floor = scenario.salience_scale.min
     for index, issue in enumerate(scenario.issues):
+        if not any(
+            actor.capability.point > 0
+            and issue.id in actor.salience
+            and actor.salience[issue.id].point > floor
+            for actor in scenario.actors
+        ):
+            yield ErrorDetail(
+                f"no actor has both positive capability and salience above {floor:g} on "
+                f"issue {issue.id!r}",
+                ("issues", index),
+                hint="give at least one actor a capability above 0 and a salience on this issue",
+            )
+
+
+def _issues(scenario: Scenario) -> Iterator[ErrorDetail]:
+    scale = scenario.salience_scale
+    problem = scale_problem(scale.min, scale.max, ("salience_scale",))
+    if problem:
+        yield problem
+    for index, issue in enumerate(scenario.issues):
+        problem = scale_problem(issue.min, issue.max, ("issues", index))
+        if problem:
+            yield problem
         for anchor_index, anchor in enumerate(issue.anchors):
             if not issue.min <= anchor.value <= issue.max:
                 yield ErrorDetail(
@@ -111,6 +164,8 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                 actor.capability.bounds()[0],
                 hint="capabilities are non-negative weights; use 0 for an actor without clout",
             )
+        elif _huge(actor.capability):
+            yield _huge_capability((*base, "capability"), actor.capability)
         for field in ("positions", "salience", "red_line"):
             values: dict[str, Number] = getattr(actor, field)
             for issue_id, number in values.items():
@@ -141,6 +196,19 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                     (*base, field),
                     hint=f"add {field}: {{{missing[0]}: ...}} (every actor needs one per issue)",
                 )
+
+
+def _huge(number: Number) -> bool:
+    return any(v is not None and v > MAX_SCALE for v in (number.value, number.high, number.mode))
+
+
+def _huge_capability(path: Path, number: Number) -> ErrorDetail:
+    return ErrorDetail(
+        f"capability is over {MAX_SCALE:g}",
+        path,
+        number.bounds()[1],
+        hint="only ratios of capabilities matter: divide them all by the same factor",
+    )
 
 
 def _negative(number: Number) -> bool:
@@ -211,6 +279,8 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
                     yield ErrorDetail(
                         "capability must not be negative", path, number.point, hint="use 0 or more"
                     )
+                elif _huge(number):
+                    yield _huge_capability(path, number)
                 continue
             assert issue_id is not None
             issue = issues[issue_id]

@@ -59,9 +59,26 @@ def separator(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
-def _rows(text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), delimiter=separator(text), skipinitialspace=True)
-    return [[cell.strip() for cell in row] for row in reader]
+def _lines(text: str) -> io.StringIO:
+    """The text with universal newlines, so CR-only files (old Mac exports) read as rows."""
+    return io.StringIO(text, newline=None)
+
+
+def _csv_error(name: str, error: csv.Error, line: int) -> InputError:
+    return InputError.single(
+        name,
+        f"CSV error: {error}",
+        line=line,
+        hint="save it as plain comma-separated text, one row per line",
+    )
+
+
+def _rows(text: str, name: str = "<csv>") -> list[list[str]]:
+    reader = csv.reader(_lines(text), delimiter=separator(text), skipinitialspace=True)
+    try:
+        return [[cell.strip() for cell in row] for row in reader]
+    except csv.Error as error:
+        raise _csv_error(name, error, reader.line_num) from None
 
 
 def _number(file: str, text: str, line: int, column: str, hint: str) -> float:
@@ -84,7 +101,7 @@ def import_csv(
     text: str, name: str, *, scale_min: float | None = None, scale_max: float | None = None
 ) -> Scenario:
     """Import either CSV layout, recognised by its header."""
-    rows = [row for row in _rows(text) if any(row)]
+    rows = [row for row in _rows(text, name) if any(row)]
     if not rows:
         raise InputError.single(
             name, "CSV file is empty", hint="see `accord convert --help` for the CSV layouts"
@@ -105,7 +122,7 @@ def import_csv(
 
 def import_ktab_csv(text: str, name: str) -> Scenario:
     """Read KTAB's CSV scenario format into a :class:`Scenario`."""
-    lines = _rows(text)
+    lines = _rows(text, name)
     indexed = [(number, row) for number, row in enumerate(lines, start=1) if any(row)]
     (_, meta), (_, header), *body = indexed
     hint = "KTAB line 1 is 'name,desc,nActors,nDims,'"
@@ -211,7 +228,7 @@ def import_actor_csv(
     text: str, name: str, *, scale_min: float | None = None, scale_max: float | None = None
 ) -> Scenario:
     """Read a one-issue ``actor,capability,position,salience`` table."""
-    reader = csv.DictReader(io.StringIO(text), delimiter=separator(text), skipinitialspace=True)
+    reader = csv.DictReader(_lines(text), delimiter=separator(text), skipinitialspace=True)
     fields = [field.strip().lower() for field in reader.fieldnames or []]
     position_field = next((field for field in fields if field.startswith("position")), None)
     missing = [f for f in ("actor", "capability", "salience") if f not in fields]

@@ -5,10 +5,18 @@ Everything it computes goes through the library (:func:`accord.report.context.bu
 input, runs jobs in a small thread pool and serves results. Safety rules:
 
 * built-in scenarios are looked up by id in the package, never by a path from the client;
-* an upload is written under the app's own data directory (named by its SHA-256, deleted once
-  read), with a size limit, an allowed-suffix list and a file-name check;
+* an upload is never written to disk; it has a size limit, an allowed-suffix list and a
+  file-name check;
 * every request body is capped (:data:`MAX_REQUEST_BYTES`), every run has a deadline and a cap on
   draws, and runs can be cancelled;
+* uploads are parsed in a worker process with a time and memory bound, off the event loop
+  (:mod:`accord.web.parsing`);
+* run requests are checked and capped before they are queued (models deduplicated, lists
+  bounded), each client may have a few runs queued or running and the server a bounded number
+  in all (429 beyond), and light runs have a worker of their own;
+* built-in scenarios are read once; ``/api/health`` does no work and runs on the event loop;
+* only requests whose ``Host`` header names this machine (localhost names and the bound
+  address, plus ``accord serve --allow-host``) are served, so DNS rebinding cannot reach it;
 * plotly.js comes from the installed plotly package; ``/docs`` is a plain page generated from
   the OpenAPI schema (``/openapi.json``), so nothing loads from a CDN.
 """
@@ -17,12 +25,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import html
 import json
 import re
+import threading
 import typing
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Collection, MutableMapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +39,7 @@ import yaml
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
 from accord import __version__
 from accord.analysis import whatif
@@ -44,12 +52,15 @@ from accord.scenario.compile import as_of
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, load, parse
 from accord.scenario.schema import Number, Scenario
 from accord.territory.geometry import ControlArea
-from accord.web.runs import Run, Runner, problem_json
+from accord.web.parsing import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, UploadParser
+from accord.web.runs import MAX_ACTIVE, PER_CLIENT, Busy, Run, Runner, problem_json
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_REQUEST_BYTES = 2 * 1024 * 1024
 MAX_DRAWS = 5000
+MAX_MODELS = 32
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 RUN_DEADLINE_S = 120.0
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 EDITS = "edits"
@@ -114,6 +125,59 @@ class LimitBody:
                 await _too_large(send, self.limit)
 
 
+def host_name(header: str) -> str:
+    """The host of a ``Host`` header, without its port, lower case (``[::1]:80`` -> ``::1``)."""
+    text = header.strip().lower()
+    if text.startswith("["):
+        return text[1 : text.find("]")] if "]" in text else text
+    return text.rsplit(":", 1)[0] if text.count(":") == 1 else text
+
+
+class AllowHosts:
+    """ASGI middleware: answer 400 unless the ``Host`` header names an allowed host.
+
+    A page on another site can make the browser send requests to a loopback port under its own
+    name (DNS rebinding); the ``Host`` header still carries that name, so checking it keeps
+    such requests out.
+    """
+
+    def __init__(self, app: ASGIApp, hosts: Collection[str]) -> None:
+        self.app = app
+        self.hosts = {host_name(host) for host in hosts}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on if its host is allowed."""
+        if scope["type"] == "http":
+            header = dict(scope.get("headers", [])).get(b"host", b"").decode("latin-1")
+            if host_name(header) not in self.hosts:
+                body = json.dumps(
+                    {
+                        "errors": [
+                            {
+                                "field": "Host",
+                                "message": f"host {header[:100]!r} is not allowed",
+                                "hint": "open the dashboard as http://localhost:PORT/, or "
+                                "start it with accord serve --allow-host NAME",
+                            }
+                        ],
+                        "message": "host not allowed",
+                    }
+                ).encode()
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 async def _too_large(send: Send, limit: int) -> None:
     body = json.dumps(
         {
@@ -149,12 +213,14 @@ class RunRequest(BaseModel):
         description="A built-in id, or a scenario object from /api/upload.",
     )
     as_of: dt.date | None = Field(default=None, description="Evaluation date (YYYY-MM-DD).")
-    models: list[str] | None = Field(default=None, description="Model names; default: all.")
+    models: list[str] | None = Field(
+        default=None, description="Model names; default: all.", max_length=MAX_MODELS
+    )
     draws: int = Field(
         default=1, ge=1, le=MAX_DRAWS, description="Sampled draws; 1 = point values."
     )
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    edits: dict[str, float] = Field(
+    edits: dict[str, FiniteFloat] = Field(
         default_factory=dict,
         description="Changed values by path: ACTOR.capability, ACTOR.position.ISSUE, "
         "ACTOR.salience.ISSUE (in the issue's unit or on the salience scale).",
@@ -171,7 +237,7 @@ class RunRequest(BaseModel):
             "ratification",
             "talks",
         ]
-    ] = Field(default_factory=list, description="Extra analyses to run (slower).")
+    ] = Field(default_factory=list, description="Extra analyses to run (slower).", max_length=16)
     options: dict[str, dict[str, str | int | float | bool | None]] = Field(
         default_factory=dict,
         description='Model parameters by model name, e.g. {"eum": {"variant": "paper"}} '
@@ -253,19 +319,43 @@ def _message(status: int, field: str, message: str, hint: str | None = None) -> 
     )
 
 
-def scenario_from(reference: str | dict[str, Any]) -> Scenario:
-    """A built-in id (looked up in the package) or a scenario object, checked."""
+class Builtins:
+    """The built-in scenarios, each read and checked once (they are immutable)."""
+
+    def __init__(self) -> None:
+        self.files = builtin_files()
+        self._loaded: dict[str, Scenario | InputError] = {}
+        self._lock = threading.Lock()
+
+    def get(self, identifier: str) -> Scenario:
+        """The built-in scenario ``identifier``; :class:`InputError` if there is none."""
+        if identifier not in self.files:
+            raise InputError.single(
+                None,
+                f"no built-in scenario {identifier!r}",
+                path=("scenario",),
+                hint=f"use one of: {', '.join(builtin_ids())}, or upload a file",
+            )
+        with self._lock:
+            if identifier not in self._loaded:
+                try:
+                    self._loaded[identifier] = load(self.files[identifier])
+                except InputError as error:
+                    self._loaded[identifier] = error
+            found = self._loaded[identifier]
+        if isinstance(found, InputError):
+            raise found
+        return found
+
+
+_BUILTINS = Builtins()
+
+
+def scenario_from(reference: str | dict[str, Any], builtins: Builtins = _BUILTINS) -> Scenario:
+    """A built-in id (looked up in the package, read once) or a scenario object, checked."""
     if isinstance(reference, dict):
         return parse(reference, "scenario")
-    files = builtin_files()
-    if reference not in files:
-        raise InputError.single(
-            None,
-            f"no built-in scenario {reference!r}",
-            path=("scenario",),
-            hint=f"use one of: {', '.join(builtin_ids())}, or upload a file",
-        )
-    return load(files[reference])
+    return builtins.get(reference)
 
 
 def edit_changes(edits: dict[str, float]) -> list[whatif.Change]:
@@ -358,13 +448,18 @@ def create_app(
     run_deadline_s: float = RUN_DEADLINE_S,
     max_draws: int = MAX_DRAWS,
     control: ControlArea | None = None,
+    allowed_hosts: Collection[str] = LOCAL_HOSTS,
+    runs_per_client: int = PER_CLIENT,
+    max_active_runs: int = MAX_ACTIVE,
+    parse_timeout_s: float = PARSE_TIMEOUT_S,
+    parse_memory_bytes: int = PARSE_MEMORY_BYTES,
 ) -> FastAPI:
     """Build the dashboard app.
 
     Parameters
     ----------
     data_dir
-        The only folder the app writes to (uploads, briefly); default: the user data folder.
+        The app's own folder (kept for callers; uploads are no longer written to it).
     max_upload_bytes, max_request_bytes
         Limits on an uploaded file and on any request body.
     run_deadline_s
@@ -374,9 +469,20 @@ def create_app(
     control
         A measured map of occupied territory (``accord serve --control FILE``) that every run
         draws on its oblast map, with the front line.
+    allowed_hosts
+        Names the ``Host`` header may carry (default: localhost names); ``accord serve`` adds
+        the address it listens on and each ``--allow-host``.
+    runs_per_client, max_active_runs
+        Runs queued or running, per client address and in all.
+    parse_timeout_s, parse_memory_bytes
+        Bounds on reading one upload.
     """
     folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
-    runner = Runner(deadline_s=run_deadline_s)
+    runner = Runner(
+        deadline_s=run_deadline_s, per_client=runs_per_client, max_active=max_active_runs
+    )
+    parser = UploadParser(parse_timeout_s, parse_memory_bytes)
+    builtins = Builtins()
     app = FastAPI(
         title="accord",
         version=__version__,
@@ -386,7 +492,10 @@ def create_app(
     )
     app.state.runner = runner
     app.state.data_dir = folder
+    app.state.parser = parser
+    app.router.add_event_handler("startup", runner.reopen)
     app.router.add_event_handler("shutdown", runner.shutdown)
+    app.router.add_event_handler("shutdown", parser.close)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -432,7 +541,7 @@ def create_app(
         return HTMLResponse(_docs_page(app.openapi()), headers={"Content-Security-Policy": _CSP})
 
     @app.get("/api/health", summary="Liveness and version")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
     @app.get("/api/models", summary="Registered models and their parameters")
@@ -472,7 +581,7 @@ def create_app(
         result = []
         for identifier in builtin_ids():
             try:
-                title = scenario_from(identifier).title
+                title = builtins.get(identifier).title
             except InputError:
                 continue
             result.append({"id": identifier, "title": title})
@@ -481,7 +590,7 @@ def create_app(
     @app.get("/api/scenarios/{scenario_id}", summary="A built-in scenario, in full")
     def scenario(scenario_id: str) -> Response:
         try:
-            loaded = scenario_from(scenario_id)
+            loaded = builtins.get(scenario_id)
         except InputError as error:
             return _errors(404, error)
         return JSONResponse(loaded.model_dump(mode="json"))
@@ -489,7 +598,9 @@ def create_app(
     @app.post("/api/view", summary="A scenario's values as of a date, for editing")
     def view(request: ViewRequest) -> Response:
         try:
-            return JSONResponse(scenario_view(scenario_from(request.scenario), request.as_of))
+            return JSONResponse(
+                scenario_view(scenario_from(request.scenario, builtins), request.as_of)
+            )
         except InputError as error:
             return _errors(422, error)
 
@@ -523,16 +634,10 @@ def create_app(
                 f"file is over the {max_upload_bytes:,}-byte limit",
                 "scenario files are small; check that this is the right file",
             )
-        uploads = folder / "uploads"
-        uploads.mkdir(parents=True, exist_ok=True)
-        path = uploads / f"{hashlib.sha256(content).hexdigest()}{suffix}"
         try:
-            path.write_bytes(content)
-            loaded = load(path, scale_min=scale_min, scale_max=scale_max)
+            loaded = await parser.parse(content, name, suffix, scale_min, scale_max)
         except InputError as error:
             return _errors(422, error, file=name)
-        finally:
-            path.unlink(missing_ok=True)
         return JSONResponse(
             {
                 "file": name,
@@ -541,15 +646,20 @@ def create_app(
             }
         )
 
+    @app.get("/api/runs", summary="Runs kept: every queued or running one, and recent ones")
+    def runs() -> list[dict[str, Any]]:
+        return [run.status() for run in runner.list()]
+
     @app.post("/api/runs", summary="Start a forecast run", status_code=202)
-    def start(request: RunRequest) -> Response:
+    def start(request: RunRequest, http: Request) -> Response:
         if request.draws > max_draws:
             return _message(422, "draws", f"at most {max_draws:,} draws", "use fewer draws")
         try:
-            base = scenario_from(request.scenario)
+            base = scenario_from(request.scenario, builtins)
             changes = edit_changes(request.edits)
             check_edits(base, changes, request.as_of)
-            names = request.models or default_models()
+            names = list(dict.fromkeys(request.models or default_models()))
+            analyses = list(dict.fromkeys(request.analyses))
             unknown = [name for name in names if name not in registry()]
             if unknown:
                 return _message(
@@ -575,13 +685,18 @@ def create_app(
                 draws=request.draws,
                 seed=request.seed,
                 changes=changes,
-                analyses=request.analyses,
+                analyses=analyses,
                 progress=progress,
                 cancelled=run.cancelled,
                 control=control,
             )
 
-        run = runner.start(job)
+        client = http.client.host if http.client else ""
+        light = request.draws == 1 and not analyses
+        try:
+            run = runner.start(job, client=client, light=light)
+        except Busy as busy:
+            return _message(429, "runs", busy.message, "cancel a run with DELETE /api/runs/ID")
         return JSONResponse(run.status(), status_code=202)
 
     def finished(run_id: str) -> Run | Response:
@@ -625,7 +740,12 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        text = json.dumps(report_context.forecast_json(run.context), indent=2, ensure_ascii=False)
+        text = json.dumps(
+            report_context.forecast_json(run.context),
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
         return Response(text, media_type="application/json", headers=_attachment(run, "json"))
 
     @app.get("/api/runs/{run_id}/forecast.csv", summary="Download the forecast as CSV")
@@ -646,6 +766,7 @@ def create_app(
         return HTMLResponse(report_html(run.context), headers=_attachment(run, "html"))
 
     app.add_middleware(LimitBody, limit=max_request_bytes)
+    app.add_middleware(AllowHosts, hosts=allowed_hosts)
     return app
 
 

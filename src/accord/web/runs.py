@@ -1,7 +1,12 @@
-"""Background runs for the dashboard: a small thread pool with progress, cancel and deadline.
+"""Background runs for the dashboard: thread pools with progress, cancel, deadline and quotas.
 
 A run wraps :func:`accord.report.context.build`; the browser polls its state. Runs live in
-memory only (the newest :data:`KEEP` are kept) and never touch the file system.
+memory only and never touch the file system. A run that has not ended (queued or running) is
+always kept, so it can be polled and cancelled; of the ended ones the newest :data:`KEEP` are
+kept. Quotas bound the queue: each client may have :data:`PER_CLIENT` runs that have not
+ended, and all clients together :data:`MAX_ACTIVE`. Light runs (point forecasts without
+extra analyses) have a pool and quotas of their own, so a queue of heavy runs never delays
+or locks out a light one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,17 @@ from accord.report.context import Cancelled, Context
 
 State = Literal["queued", "running", "done", "failed", "cancelled", "timeout"]
 KEEP = 32
+PER_CLIENT = 4
+MAX_ACTIVE = 32
+ACTIVE: tuple[State, ...] = ("queued", "running")
+
+
+class Busy(Exception):
+    """A quota is used up: the run was not queued."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -35,6 +51,8 @@ class Run:
     context: Context | None = None
     started: float = field(default_factory=time.monotonic)
     cancel_requested: bool = False
+    client: str = ""
+    light: bool = False
 
     def cancelled(self) -> bool:
         """Whether the run should stop: cancelled by the user or past its deadline."""
@@ -48,37 +66,102 @@ class Run:
             "progress": round(self.progress, 4),
             "message": self.message,
             "error": self.error,
+            "light": self.light,
         }
 
 
 class Runner:
-    """Start runs in worker threads and look them up by id."""
+    """Start runs in worker threads and look them up by id.
 
-    def __init__(self, workers: int = 2, deadline_s: float = 120.0) -> None:
+    Parameters
+    ----------
+    workers
+        Threads for heavy runs.
+    deadline_s
+        A run still going after this many seconds is stopped.
+    per_client, max_active
+        Runs that have not ended, per client and in all.
+    light_workers
+        Threads reserved for light runs.
+    """
+
+    def __init__(
+        self,
+        workers: int = 2,
+        deadline_s: float = 120.0,
+        *,
+        per_client: int = PER_CLIENT,
+        max_active: int = MAX_ACTIVE,
+        light_workers: int = 1,
+    ) -> None:
         self.deadline_s = deadline_s
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="accord-run")
+        self.per_client = per_client
+        self.max_active = max_active
+        self.workers = workers
+        self.light_workers = light_workers
         self._runs: OrderedDict[str, Run] = OrderedDict()
         self._lock = threading.Lock()
+        self.open()
 
-    def start(self, job: Callable[[Run], Context]) -> Run:
-        """Queue ``job``; it gets the run to report progress and check for cancellation."""
-        run = Run(secrets.token_hex(8), self.deadline_s)
+    def open(self) -> None:
+        """Start the worker threads (again, after :meth:`shutdown`: the app's startup does)."""
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="accord-run")
+        self._light = ThreadPoolExecutor(
+            max_workers=self.light_workers, thread_name_prefix="accord-light"
+        )
+        self._open = True
+
+    def reopen(self) -> None:
+        """Start the worker threads again if :meth:`shutdown` stopped them."""
         with self._lock:
+            stopped = not self._open
+        if stopped:
+            self.open()
+
+    def start(self, job: Callable[[Run], Context], *, client: str = "", light: bool = False) -> Run:
+        """Queue ``job``; it gets the run to report progress and check for cancellation.
+
+        Raises :class:`Busy` when the client, or everyone together, has too many runs that
+        have not ended.
+        """
+        run = Run(secrets.token_hex(8), self.deadline_s, client=client, light=light)
+        with self._lock:
+            if not self._open:
+                raise Busy("the server is shutting down; retry once it is back")
+            active = [
+                item for item in self._runs.values() if item.state in ACTIVE and item.light == light
+            ]
+            if sum(item.client == client for item in active) >= self.per_client:
+                raise Busy(
+                    f"you have {self.per_client} runs queued or running; wait for one to end, "
+                    "or cancel one"
+                )
+            if len(active) >= self.max_active:
+                raise Busy(f"the server has {self.max_active} runs queued or running; retry soon")
             self._runs[run.id] = run
-            while len(self._runs) > KEEP:
-                self._runs.popitem(last=False)
-        self._pool.submit(self._execute, run, job)
+            self._trim()
+        (self._light if light else self._pool).submit(self._execute, run, job)
         return run
+
+    def _trim(self) -> None:
+        ended = [key for key, item in self._runs.items() if item.state not in ACTIVE]
+        for key in ended[: max(0, len(ended) - KEEP)]:
+            del self._runs[key]
 
     def get(self, run_id: str) -> Run | None:
         """The run with this id, if it is still kept."""
         with self._lock:
             return self._runs.get(run_id)
 
+    def list(self) -> list[Run]:
+        """Every kept run, oldest first: all that have not ended, and the newest ended ones."""
+        with self._lock:
+            return list(self._runs.values())
+
     def cancel(self, run_id: str) -> Run | None:
         """Ask a run to stop at its next step."""
         run = self.get(run_id)
-        if run is not None and run.state in ("queued", "running"):
+        if run is not None and run.state in ACTIVE:
             run.cancel_requested = True
             if run.state == "queued":
                 run.state, run.message = "cancelled", "cancelled before it started"
@@ -87,14 +170,16 @@ class Runner:
     def shutdown(self) -> None:
         """Stop accepting runs and ask running ones to stop."""
         with self._lock:
+            self._open = False
             for run in self._runs.values():
                 run.cancel_requested = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._light.shutdown(wait=False, cancel_futures=True)
 
     @staticmethod
     def _execute(run: Run, job: Callable[[Run], Context]) -> None:
         if run.cancel_requested:
-            run.state = "cancelled"
+            run.state, run.message = "cancelled", "cancelled before it started"
             return
         run.started = time.monotonic()
         run.state, run.message = "running", "starting"
