@@ -51,6 +51,7 @@ def test_random_three_party_problems_match_negmas_step_for_step() -> None:
         status_quo=rng.random((runs, 4)),
         actor_ids=["a", "b", "c"],
         party=[True, True, True],
+        no_deal_cost=np.zeros((runs, 3)),  # every party measures a text against no deal
     )
     parties = ("a", "b", "c")
     table = build_table(problem, reference(problem), parties, rng.integers(0, 3, (runs, 3)))
@@ -62,6 +63,8 @@ def test_ukraine_three_parties_match_negmas() -> None:
     ukraine = load("ukraine-2025")
     runs = 20
     problem = compile(ukraine, draws=runs, rng=5)
+    # Every party measures a text against no deal (the battlefield for the two sides at war).
+    problem = dataclasses.replace(problem, no_deal_cost=np.zeros((runs, problem.n_actors)))
     war = sample_war(ukraine, runs, np.random.default_rng(6))
     walk = np.full((runs, problem.n_issues), np.nan)
     no_deal = battlefield(ukraine, problem, war, "us_cutoff", walk, ukraine.as_of)[0]
