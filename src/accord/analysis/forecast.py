@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from accord.models.base import ForecastModel, Outcome, get_model, registry
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, Outcome, model_label, resolve_models
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Scenario
 
@@ -41,8 +42,8 @@ class ModelForecast:
     trace: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Forecast:
+@dataclass(frozen=True, repr=False)
+class Forecast(Tabular):
     """The result of :func:`forecast`."""
 
     scenario: Scenario
@@ -101,11 +102,11 @@ def forecast(
         Passed to stochastic models.
     """
     problem = compile(scenario, date=date)
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
+    chosen = resolve_models(models)
     results: dict[str, ModelForecast] = {}
     for model in chosen:
         outcome = model.run(problem, rng=seed)
-        results[model.name] = _summarise(scenario, problem, outcome)
+        results[model_label(model)] = _summarise(scenario, problem, outcome, model_label(model))
     return Forecast(scenario, problem, results, seed)
 
 
@@ -114,7 +115,9 @@ def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:
     return problem.salience * np.abs(settlement[:, None, :] - problem.position)
 
 
-def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelForecast:
+def _summarise(
+    scenario: Scenario, problem: Problem, outcome: Outcome, name: str | None = None
+) -> ModelForecast:
     values = problem.to_units(outcome.settlement)
     concession = concessions(problem, outcome.settlement)[0]
     issues: dict[str, IssueForecast] = {}
@@ -137,7 +140,9 @@ def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelF
             most if most is not None and by_actor[most] > 0 else None,
             by_actor,
         )
-    return ModelForecast(outcome.model, issues, outcome, trace_to_json(problem, outcome.trace))
+    return ModelForecast(
+        name or outcome.model, issues, outcome, trace_to_json(problem, outcome.trace)
+    )
 
 
 def scaled_trace_keys(trace: Mapping[str, Any]) -> set[str]:

@@ -53,6 +53,7 @@ from importlib import resources
 from typing import Any
 
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.scenario.schema import Scenario
 
 DATA_PACKAGE = "accord.analysis.data"
@@ -402,8 +403,8 @@ class Precedent:
     missing: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Precedents:
+@dataclass(frozen=True, repr=False)
+class Precedents(Tabular):
     """The result of :func:`precedents`."""
 
     scenario: Scenario

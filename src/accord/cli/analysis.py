@@ -24,6 +24,7 @@ from accord.analysis.precedents import (
 )
 from accord.analysis.timeline import Timeline, timeline
 from accord.cli.common import (
+    MODEL_HELP,
     ForceOption,
     FormatOption,
     OutOption,
@@ -45,7 +46,7 @@ from accord.scenario.schema import Issue, Scenario
 
 ModelOption = Annotated[
     list[str] | None,
-    typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+    typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
 ]
 
 

@@ -126,3 +126,8 @@ SeedOption = Annotated[int | None, typer.Option(help="Seed for everything random
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD).")
 ]
+MODEL_HELP = (
+    "Model to run (repeatable), with options if any: eum, or eum:variant=paper,rounds=5; "
+    "default: every model. `accord models NAME` lists a model's options."
+)
+ONE_MODEL_HELP = "Model, with options if any, e.g. eum:variant=paper (see `accord models NAME`)."

@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from accord.cli.common import (
+    ONE_MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -55,7 +56,13 @@ RegimeOption = Annotated[
     str | None, typer.Option("--regime", help="Aid regime of the war (default: the scenario's).")
 ]
 ModelOption = Annotated[
-    str | None, typer.Option("--model", "-m", help="Use this model's forecast as the deal.")
+    str | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="Use this model's forecast as the deal; " + ONE_MODEL_HELP,
+        metavar="SPEC",
+    ),
 ]
 
 
@@ -285,9 +292,10 @@ def _scenario_and_deal(
         from accord.analysis.forecast import forecast
 
         result = forecast(loaded, [model], date=parse_date(as_of), seed=seed)
-        values = {issue: item.value for issue, item in result.models[model].issues.items()}
+        name, only = next(iter(result.models.items()))
+        values = {issue: item.value for issue, item in only.issues.items()}
         return loaded, deal_from_values(
-            loaded, values, deal_id=f"{model}-forecast", title=f"{model} forecast"
+            loaded, values, deal_id=f"{name}-forecast", title=f"{name} forecast"
         )
     if deal_ref is None:
         raise InputError.single(

@@ -12,6 +12,7 @@ import typer
 from rich.progress import Progress
 
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     ScaleMax,
@@ -56,7 +57,7 @@ def report(
     as_of: AsOfOption = None,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+        typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
     ] = None,
     extras: Annotated[
         bool,

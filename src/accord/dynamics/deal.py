@@ -60,6 +60,7 @@ from accord.dynamics.guarantees import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, look_ahead, sample_war, to_unit_scale
 from accord.errors import ErrorDetail, InputError
+from accord.frames import Tabular
 from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.load import locate, parse_json, parse_yaml, pydantic_details, read_text
 from accord.scenario.schema import Identifier, Number, Scenario
@@ -237,8 +238,8 @@ def deal_terms(
     return (values - low) / span
 
 
-@dataclass(frozen=True, eq=False)
-class Valuation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Valuation(Tabular):
     """Everything :func:`evaluate` computes, per draw.
 
     Attributes

@@ -66,6 +66,7 @@ from accord.dynamics.ratify import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, sample_war
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.schema import Scenario
 
@@ -429,8 +430,8 @@ def strategy_codes(
     return codes
 
 
-@dataclass(frozen=True, eq=False)
-class Simulation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Simulation(Tabular):
     """The result of :func:`simulate`."""
 
     scenario: Scenario
