@@ -88,11 +88,15 @@ def describe(result: Any) -> str:
     scenario = getattr(result, "scenario", None)
     if scenario is not None:
         parts.append(f"scenario={getattr(scenario, 'id', scenario)!r}")
-    for name in ("as_of", "actor", "draws", "seed"):
+    problem = getattr(result, "problem", None)
+    as_of = getattr(problem, "as_of", None) or getattr(result, "date", None)
+    if as_of is not None:
+        parts.append(f"as_of={as_of!s}")
+    for name in ("actor", "draws", "seed"):
         value = getattr(result, name, None)
         if value is not None and not callable(value):
             parts.append(f"{name}={value!s}")
-    models = getattr(result, "models", None)
+    models = getattr(result, "models", None) or getattr(result, "settlement", None)
     if isinstance(models, Mapping | tuple) and models:
         parts.append(f"models={list(models)}")
     return f"<{kind} {' '.join(parts)}>" if parts else f"<{kind}>"

@@ -7,53 +7,20 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
 
+from accord.cli.lazy import LazyGroup
 from accord.errors import InputError
-from accord.scenario.load import write_atomic
-
-COMMAND_ORDER = (
-    "forecast",
-    "scenarios",
-    "models",
-    "validate",
-    "schema",
-    "convert",
-    "sweep",
-    "sensitivity",
-    "levers",
-    "runs",
-    "war",
-    "deal",
-    "ratify",
-    "simulate",
-    "timeline",
-    "backtest",
-    "precedents",
-    "report",
-    "serve",
-)
-
-
-class _OrderedGroup(TyperGroup):
-    """List commands in the order a newcomer meets them, not the order modules load."""
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        names = super().list_commands(ctx)
-        rank = {name: index for index, name in enumerate(COMMAND_ORDER)}
-        return sorted(names, key=lambda name: rank.get(name, len(rank)))
-
 
 app = typer.Typer(
-    cls=_OrderedGroup,
+    cls=LazyGroup,
     name="accord",
     help="Model and forecast multi-party negotiations. Run `accord forecast` to start.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -99,6 +66,8 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
         raise InputError.single(
             str(out), "already exists", hint="choose another --out, or pass --force to replace it"
         )
+    from accord.scenario.load import write_atomic
+
     write_atomic(out, text)
     sys.stderr.write(f"wrote {out}\n")
 

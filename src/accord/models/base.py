@@ -101,6 +101,8 @@ class ForecastModel(Protocol):
 
 
 ModelType = TypeVar("ModelType", bound=type)
+ModelSpec = str | tuple[str, Mapping[str, Any]] | ForecastModel
+"""A model as a caller names it: ``"eum:variant=paper"``, ``("eum", {...})`` or an instance."""
 
 _REGISTRY: dict[str, type[Any]] = {}
 _PLUGINS_LOADED = False
@@ -168,7 +170,7 @@ def get_model(name: str, **parameters: Any) -> ForecastModel:
     return model
 
 
-def resolve_model(spec: str | tuple[str, Mapping[str, Any]] | ForecastModel) -> ForecastModel:
+def resolve_model(spec: ModelSpec) -> ForecastModel:
     """A model from a spec string, a ``(name, {parameter: value})`` pair or an instance."""
     if isinstance(spec, str):
         return get_model(spec)
@@ -178,9 +180,7 @@ def resolve_model(spec: str | tuple[str, Mapping[str, Any]] | ForecastModel) -> 
     return spec
 
 
-def resolve_models(
-    specs: Sequence[str | tuple[str, Mapping[str, Any]] | ForecastModel] | None,
-) -> list[ForecastModel]:
+def resolve_models(specs: Sequence[ModelSpec] | None) -> list[ForecastModel]:
     """Models from specs (default: every registered model with its defaults).
 
     Two specs with the same label (see :func:`model_label`) would overwrite each other's
