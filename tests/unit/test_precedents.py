@@ -63,8 +63,8 @@ def _script() -> ModuleType:
     return module
 
 
-def test_raw_file_counts(shared_data: Path) -> None:
-    raw = shared_data / "pax" / "pax_all_agreements_v10.csv"
+def test_raw_file_counts(pax_raw: Path) -> None:
+    raw = pax_raw
     with raw.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert _counts(rows) == COUNTS
@@ -85,13 +85,13 @@ def test_shipped_subset_has_the_same_counts() -> None:
     assert all(len(a.parties) <= 300 and len(a.third_parties) <= 200 for a in shipped)
 
 
-def test_subset_is_derived_reproducibly_from_the_raw_file(shared_data: Path) -> None:
-    raw = (shared_data / "pax" / "pax_all_agreements_v10.csv").read_text(encoding="utf-8-sig")
+def test_subset_is_derived_reproducibly_from_the_raw_file(pax_raw: Path) -> None:
+    raw = pax_raw.read_text(encoding="utf-8-sig")
     assert _script().derive(raw) == SUBSET.read_text(encoding="utf-8")
 
 
-def test_third_party_flag_follows_its_definition(shared_data: Path) -> None:
-    with (shared_data / "pax" / "pax_all_agreements_v10.csv").open(encoding="utf-8") as stream:
+def test_third_party_flag_follows_its_definition(pax_raw: Path) -> None:
+    with pax_raw.open(encoding="utf-8") as stream:
         raw = {row["AgtId"]: row for row in csv.DictReader(stream)}
     for agreement in agreements():
         row = raw[str(agreement.id)]
