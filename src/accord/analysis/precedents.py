@@ -662,6 +662,16 @@ def precedents(
         for code, reason in profile.provisions.items()
     }
     table += [code for code in profile.provisions if code not in table]
+    if not table:
+        first = scenario.issues[0].id if scenario.issues else "ISSUE"
+        raise InputError.single(
+            None,
+            f"scenario {scenario.id!r} has no PA-X mapping: none of its issues maps to a PA-X "
+            "provision, so no agreement can be compared with it",
+            path=("--map",),
+            hint=f"map its issues with --map ISSUE=VAR[+VAR...], e.g. --map {first}=EpsRes "
+            "(the PA-X variables are listed in docs/precedents.md)",
+        )
     nearest = _nearest(pool, set(table), profile, top)
     return Precedents(
         scenario, profile, tuple(table), tuple(issues), extra, len(comparable), len(pool), nearest

@@ -652,10 +652,13 @@ def _simulate_tables(result: Simulation) -> Iterable[Any]:
     if agreed.any():
         rounds = result.talks.rounds[agreed]
         lines.append(f"Rounds taken: {_band(rounds)} (median [80 %])")
-        lines.append(
-            f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
-            f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
-        )
+        if data["ratified_given_agreement"] is None:
+            lines.append("Ratification not modelled: the scenario has no ratification block.")
+        else:
+            lines.append(
+                f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
+                f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
+            )
     yield "\n".join(lines)
     if agreed.any():
         units = result.problem.to_units(result.talks.terms[agreed])

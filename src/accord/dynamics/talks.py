@@ -468,6 +468,8 @@ class Simulation(Tabular):
             entry.update({"edges": [float(e) for e in edges], "counts": counts.tolist()})
             terms[issue_id] = entry
         failed = ~agreed
+        # Without a ratification block there is nothing to ratify: None, not NaN.
+        ratifiable = self.scenario.ratification is not None
         rounds = np.bincount(talks.rounds[agreed], minlength=self.deadline).tolist()
         return {
             "scenario": self.scenario.id,
@@ -488,9 +490,11 @@ class Simulation(Tabular):
             },
             "terms": terms,
             "ratified_given_agreement": round(float(np.nanmean(self.ratified[agreed])), 4)
-            if agreed.any()
+            if agreed.any() and ratifiable
             else None,
-            "agreed_and_ratified": round(float(np.nansum(self.ratified) / agreed.size), 4),
+            "agreed_and_ratified": round(float(np.nansum(self.ratified) / agreed.size), 4)
+            if ratifiable
+            else None,
             "holdouts": {
                 party: round(float(talks.holdouts[failed, p].mean()), 4) if failed.any() else 0.0
                 for p, party in enumerate(self.parties)
