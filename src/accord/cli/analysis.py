@@ -319,10 +319,14 @@ def _backtest_tables(result: Backtest, show_cases: bool) -> list[Any]:
     percent = round(result.level * 100)
     for name, per_model in result.metrics.items():
         n = next(iter(per_model.values())).n
+        interval = (
+            f"[{percent} % bootstrap interval, {result.boot} resamples, seed {result.seed}]"
+            if n > 1
+            else "one case: no bootstrap interval (it needs two or more)"
+        )
         table = Table(
             title=f"Accuracy on {name} ({n} case{'s' if n != 1 else ''}; errors in points on "
-            f"0-100 of each issue's range; [{percent} % bootstrap interval, {result.boot} "
-            f"resamples, seed {result.seed}])"
+            f"0-100 of each issue's range; {interval})"
         )
         for column in ("Model", "MAE", "Median AE", f"Within {WITHIN:g} pts (%)"):
             table.add_column(column, justify="right" if column != "Model" else "left")
