@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
@@ -295,7 +296,10 @@ def _scenario_and_deal(
         name, only = next(iter(result.models.items()))
         values = {issue: item.value for issue, item in only.issues.items()}
         return loaded, deal_from_values(
-            loaded, values, deal_id=f"{name}-forecast", title=f"{name} forecast"
+            loaded,
+            values,
+            deal_id=re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") + "-forecast",
+            title=f"{name} forecast",
         )
     if deal_ref is None:
         raise InputError.single(
