@@ -6,7 +6,10 @@ Every result type mixes in :class:`Tabular`, which gives it
   documented below;
 * ``__repr__`` and ``_repr_html_``: one line (the kind of result, the scenario, its size), and in
   a notebook that line above the first rows of the frame, never the whole scenario;
-* ``plot()``: the plotly figure the HTML report draws for that result, where it draws one.
+* ``plot()``: the plotly figure the HTML report draws for that result (forecast positions,
+  Monte Carlo distributions, timeline, sensitivity tornados, levers, the war's bargaining range
+  for the first battlefield issue, a deal's value, ratification, simulated terms); backtests and
+  precedents have no figure in the report, so ``plot()`` refers to ``to_frame()``.
 
 Columns of ``to_frame()`` (values in each issue's unit unless said otherwise; ``low``/``high``
 bound the 80 % interval, empty when not sampled):
@@ -391,10 +394,92 @@ def _plot_simulation(result: Any) -> go.Figure:
     return charts.simulated_terms_figure(result.to_json(), list(result.scenario.issues))
 
 
+def _plot_sensitivity(result: Any) -> go.Figure:
+    from accord.report import charts
+
+    outputs = {}
+    for issue, output in result.outputs.items():
+        top = sorted(output.tornado, key=lambda swing: -swing.width)[:8]
+        rows = [
+            {"name": swing.name, "low": swing.at_low, "high": swing.at_high}
+            for swing in top
+            if swing.width > 0
+        ]
+        if rows:
+            outputs[issue] = {"base": output.base, "rows": rows}
+    return charts.tornado_figure(outputs)
+
+
+def _plot_levers(result: Any) -> go.Figure:
+    from accord.report import charts
+
+    name, entry = next(iter(result.to_json()["models"].items()))
+    rows = [
+        {
+            "label": f"{item['path']}: {item['new_value'] - item['change']:.4g} → "
+            f"{item['new_value']:.4g}",
+            "effect": item["net"],
+            "detail": f"change {item['change']:+.4g}, gain {item['gain']:.3g}, "
+            f"cost {item['cost']:.3g}",
+        }
+        for item in entry["levers"][:10]
+        if item["net"] is not None and item["net"] > 0
+    ]
+    return charts.levers_figure(
+        rows,
+        unit="net gain, points of a 0-100 scale",
+        title=f"Levers for {result.actor} ({name} model)",
+    )
+
+
+def _plot_war(result: Any) -> go.Figure:
+    """The first battlefield issue's bargaining range under each aid regime."""
+    from accord.report import charts
+
+    data = result.to_json()
+    issue_id = result.sample.theatre_ids[0]
+    issue = result.scenario.issue(issue_id)
+    flipped = result.sample.gain_end[0] == "min"
+    ranges = {}
+    for regime in data["regimes"].values():
+        theatre = regime["theatres"][issue_id]
+        advancing, defending = theatre["advancing"]["value"], theatre["defending"]["value"]
+        low, high = (defending, advancing) if flipped else (advancing, defending)
+        ranges[regime["name"]] = {"low": low, "high": high, "line": theatre["line"]["value"]}
+    return charts.bargaining_range_figure(
+        data["months"],
+        ranges,
+        unit=issue.unit,
+        title=f"{issue.name}: bargaining range by aid regime",
+        scale=(issue.min, issue.max),
+    )
+
+
+def _plot_ratification(result: Any) -> go.Figure:
+    from accord.report import charts
+
+    data = result.to_json()
+    band = data["probability"]
+    body = {
+        "name": data["deal"]["title"],
+        "probability": band["value"],
+        "low": min(band["low"], band["value"]),
+        "high": max(band["high"], band["value"]),
+        "rule": "; ".join(
+            f"{b['who']}: {100 * b['probability']:.0f} %" for b in data["blockers"][:3]
+        ),
+    }
+    return charts.ratification_figure([body])
+
+
 _FIGURES: dict[str, Callable[[Any], go.Figure]] = {
     "Forecast": _plot_forecast,
     "MonteCarlo": _plot_montecarlo,
     "Timeline": _plot_timeline,
     "Valuation": _plot_valuation,
     "Simulation": _plot_simulation,
+    "Sensitivity": _plot_sensitivity,
+    "Levers": _plot_levers,
+    "WarAnalysis": _plot_war,
+    "Ratification": _plot_ratification,
 }

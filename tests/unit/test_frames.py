@@ -72,8 +72,9 @@ def test_levers_sensitivity_and_backtest_frames() -> None:
     assert {"at_low", "at_high", "width"} <= set(frame.columns)
     scored = backtest(builtin_cases(), ["compromise", "median"], boot=10)
     _check(scored, ["scenario", "issue", "outcome", "model", "forecast", "error"])
+    assert found.plot().data and swings.plot().data
     with pytest.raises(TypeError, match="draws no figure"):
-        found.plot()
+        scored.plot()
 
 
 def test_deal_ratify_talks_and_precedents_frames(ukraine: Any) -> None:
@@ -84,6 +85,7 @@ def test_deal_ratify_talks_and_precedents_frames(ukraine: Any) -> None:
     assert valuation.plot().data
     ratified = ratify(ukraine, deal, draws=50, rng=1)
     frame = _check(ratified, ["body", "name", "kind", "value", "low", "high"])
+    assert ratified.plot().data
     assert set(frame["kind"]) == {"veto", "referendum", "overall"}
     simulation = talks(ukraine, runs=40, rng=1)
     _check(simulation, ["issue", "value", "low", "high", "agreement_probability"])
@@ -98,3 +100,12 @@ def test_unknown_types_are_refused() -> None:
         to_frame(object())
     assert describe(object()) == "<object>"
     assert describe(dt.date(2025, 1, 1)).startswith("<date")
+
+
+def test_war_frame_and_figure(ukraine: Any) -> None:
+    from accord.dynamics.war import analyse
+
+    found = analyse(ukraine, draws=40, rng=1, nash=False)
+    frame = _check(found, ["regime", "theatre", "month", "series", "value", "low", "high"])
+    assert set(frame["series"]) >= {"advancing", "defending", "line"}
+    assert found.plot().data
