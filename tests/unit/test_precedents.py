@@ -201,10 +201,13 @@ def test_ukraine_precedents_from_the_shipped_subset() -> None:
 
 
 def test_unmapped_scenarios_say_so() -> None:
-    result = precedents(load("emission-1994"), top=2)
-    assert all(not item.variables for item in result.issues)
-    assert "No PA-X counterpart known" in result.issues[0].note
-    assert result.table == ()
+    """With no issue mapped, no agreement can be compared: a one-line error asks for --map."""
+    with pytest.raises(InputError, match="has no PA-X mapping") as caught:
+        precedents(load("emission-1994"), top=2)
+    assert "--map delay=" in str(caught.value)
+    scenario = load("emission-1994")
+    mapped = precedents(scenario, mapping=parse_mapping(["delay=EpsRes"], scenario), top=2)
+    assert mapped.table == ("EpsRes",) and len(mapped.nearest) == 2
 
 
 def test_filters_accept_words_and_reject_unknown_values() -> None:
@@ -214,7 +217,12 @@ def test_filters_accept_words_and_reject_unknown_values() -> None:
     counts = Counter(
         a.agreement_type for a in agreements() if a.agreement_type in ("Inter", "Intra")
     )
-    result = precedents(scenario, profile=Profile(agreement_types=("Inter", "Intra")), top=0)
+    result = precedents(
+        scenario,
+        profile=Profile(agreement_types=("Inter", "Intra")),
+        mapping=parse_mapping(["delay=EpsRes"], scenario),
+        top=0,
+    )
     assert result.comparable_count == counts["Inter"] + counts["Intra"]
     with pytest.raises(InputError, match="unknown type 'galactic'"):
         profile_for(scenario, agreement_types=["galactic"])
