@@ -57,8 +57,11 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _environment(folder: Path) -> dict[str, str]:
+    # Without coverage's subprocess measurement: these runs check the docs, other tests cover
+    # the code, and measuring them would double their time.
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
     return {
-        **os.environ,
+        **inherited,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "ACCORD_HOME": str(folder / ".home"),
         "NO_COLOR": "1",
