@@ -224,21 +224,23 @@ def test_sweep_table_and_csv() -> None:
     assert len(rows) >= 10
 
 
-def test_without_dask_the_option_says_how_to_install_it(tmp_path: Path) -> None:
+def test_without_dask_workers_run_locally_and_a_scheduler_says_how_to_install_it(
+    tmp_path: Path,
+) -> None:
+    """Right after `pip install .` (no Dask): --workers still works, --scheduler explains."""
     fake = tmp_path / "distributed"
     fake.mkdir()
     (fake / "__init__.py").write_text("raise ImportError('simulated: dask is not installed')\n")
-    result = run(
-        "sweep",
-        "emission-1994",
-        "--draws",
-        "10",
-        "--workers",
-        "2",
-        env={"PYTHONPATH": str(tmp_path)},
-    )
-    assert result.returncode == 2
+    env = {"PYTHONPATH": str(tmp_path)}
+    result = run("sweep", "emission-1994", "--draws", "10", "--workers", "2", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "running 2 worker processes on this machine" in result.stderr
     assert "pip install 'accord[distributed]'" in result.stderr and "Traceback" not in result.stderr
+    joined = run(
+        "sweep", "emission-1994", "--draws", "10", "--scheduler", "tcp://127.0.0.1:1", env=env
+    )
+    assert joined.returncode == 2
+    assert "pip install 'accord[distributed]'" in joined.stderr and "Traceback" not in joined.stderr
 
 
 def test_sensitivity_on_ukraine_runs_in_under_a_minute() -> None:

@@ -2,7 +2,7 @@
 
 Data: Bueno de Mesquita (1994), in Bueno de Mesquita & Stokman (eds.), *European Community
 Decision Making*, p. 78, as reproduced in Scholz, Calbert & Smith (2011), Table 1
-(J. Theoretical Politics 23(4):510-531); ``../shared/data/eum/``. Positions are years of delay
+(J. Theoretical Politics 23(4):510-531); ``tests/data/eum/``. Positions are years of delay
 (4-10), salience 0-100, Q = 1.
 
 Targets:

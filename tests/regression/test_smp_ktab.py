@@ -2,7 +2,8 @@
 
 Reference: Wise, B., Lester, S. et al. (2015-2019), KTAB: Kinetic Theory of Agent Bargaining,
 KAPSARC, github.com/KAPSARC/KTAB; outputs of ``smpc --logmin --csv <file>.csv`` in
-``../shared/data/ktab-reference/`` (see its PROVENANCE.txt). Every "Fractional change compared
+``tests/data/ktab-reference/`` (MIT, copied from the project's shared data with KTAB's notice;
+see its PROVENANCE.txt). Every "Fractional change compared
 to first step" line and every "prob" line must match to the four decimals smpc prints, and
 every position of every actor at every turn (``*_VectorPosition.csv``) to 1e-4.
 """
@@ -20,7 +21,7 @@ import accord.scenario as scenario
 from accord.models.base import Outcome
 from accord.models.smp import SMPModel
 
-DATA = Path(__file__).parents[2].parent / "shared" / "data"
+DATA = Path(__file__).parents[1] / "data"
 KTAB = DATA / "ktab"
 REFERENCE = DATA / "ktab-reference"
 CASES = ["dummyData_3Dim", "SOE-Pol-Comp", "SOE-Policy", "dummyData_6Dim"]
@@ -29,7 +30,7 @@ OTHERS = ["SOE-Competitive", "dummyData-a040", "dummyData-a080", "dummyData-a160
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"{path} is not beside this checkout")
+        pytest.fail(f"{path} is missing: it ships with the tests (tests/data)")
     return path
 
 

@@ -122,12 +122,21 @@ def test_dask_local_cluster_with_two_workers_equals_in_process() -> None:
     assert found_sensitivity.to_json() == expected_sensitivity.to_json()
 
 
-def test_without_dask_the_options_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_dask_a_scheduler_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)  # makes `import distributed` fail
-    for workers, scheduler in ((2, None), (None, "tcp://127.0.0.1:8786")):
-        with pytest.raises(InputError) as caught, open_engine(workers=workers, scheduler=scheduler):
-            pass
-        assert "pip install 'accord[distributed]'" in str(caught.value)
+    with pytest.raises(InputError) as caught, open_engine(scheduler="tcp://127.0.0.1:8786"):
+        pass
+    assert "pip install 'accord[distributed]'" in str(caught.value)
+
+
+def test_without_dask_workers_run_in_local_processes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pip install .` alone (no Dask): `--workers 2` still works, on a process pool."""
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with open_engine(workers=2) as engine:
+        assert engine.description == "process pool (2 processes)"
+    assert "pip install 'accord[distributed]'" in capsys.readouterr().err
 
 
 def test_unreachable_scheduler_is_an_input_error(monkeypatch: pytest.MonkeyPatch) -> None:

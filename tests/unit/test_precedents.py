@@ -63,8 +63,8 @@ def _script() -> ModuleType:
     return module
 
 
-def test_raw_file_counts(shared_data: Path) -> None:
-    raw = shared_data / "pax" / "pax_all_agreements_v10.csv"
+def test_raw_file_counts(pax_raw: Path) -> None:
+    raw = pax_raw
     with raw.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
     assert _counts(rows) == COUNTS
@@ -85,13 +85,13 @@ def test_shipped_subset_has_the_same_counts() -> None:
     assert all(len(a.parties) <= 300 and len(a.third_parties) <= 200 for a in shipped)
 
 
-def test_subset_is_derived_reproducibly_from_the_raw_file(shared_data: Path) -> None:
-    raw = (shared_data / "pax" / "pax_all_agreements_v10.csv").read_text(encoding="utf-8-sig")
+def test_subset_is_derived_reproducibly_from_the_raw_file(pax_raw: Path) -> None:
+    raw = pax_raw.read_text(encoding="utf-8-sig")
     assert _script().derive(raw) == SUBSET.read_text(encoding="utf-8")
 
 
-def test_third_party_flag_follows_its_definition(shared_data: Path) -> None:
-    with (shared_data / "pax" / "pax_all_agreements_v10.csv").open(encoding="utf-8") as stream:
+def test_third_party_flag_follows_its_definition(pax_raw: Path) -> None:
+    with pax_raw.open(encoding="utf-8") as stream:
         raw = {row["AgtId"]: row for row in csv.DictReader(stream)}
     for agreement in agreements():
         row = raw[str(agreement.id)]
@@ -201,10 +201,13 @@ def test_ukraine_precedents_from_the_shipped_subset() -> None:
 
 
 def test_unmapped_scenarios_say_so() -> None:
-    result = precedents(load("emission-1994"), top=2)
-    assert all(not item.variables for item in result.issues)
-    assert "No PA-X counterpart known" in result.issues[0].note
-    assert result.table == ()
+    """With no issue mapped, no agreement can be compared: a one-line error asks for --map."""
+    with pytest.raises(InputError, match="has no PA-X mapping") as caught:
+        precedents(load("emission-1994"), top=2)
+    assert "--map delay=" in str(caught.value)
+    scenario = load("emission-1994")
+    mapped = precedents(scenario, mapping=parse_mapping(["delay=EpsRes"], scenario), top=2)
+    assert mapped.table == ("EpsRes",) and len(mapped.nearest) == 2
 
 
 def test_filters_accept_words_and_reject_unknown_values() -> None:
@@ -214,7 +217,12 @@ def test_filters_accept_words_and_reject_unknown_values() -> None:
     counts = Counter(
         a.agreement_type for a in agreements() if a.agreement_type in ("Inter", "Intra")
     )
-    result = precedents(scenario, profile=Profile(agreement_types=("Inter", "Intra")), top=0)
+    result = precedents(
+        scenario,
+        profile=Profile(agreement_types=("Inter", "Intra")),
+        mapping=parse_mapping(["delay=EpsRes"], scenario),
+        top=0,
+    )
     assert result.comparable_count == counts["Inter"] + counts["Intra"]
     with pytest.raises(InputError, match="unknown type 'galactic'"):
         profile_for(scenario, agreement_types=["galactic"])

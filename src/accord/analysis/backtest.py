@@ -36,7 +36,8 @@ import numpy as np
 
 from accord.analysis.forecast import _jsonable
 from accord.errors import InputError
-from accord.models.base import ForecastModel, default_models, get_model
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, model_label, resolve_models
 from accord.scenario.compile import FloatArray, Problem, compile
 from accord.scenario.deu import DeuImport
 from accord.scenario.load import builtin_ids, load
@@ -94,8 +95,8 @@ class ModelMetrics:
     within_vs_baseline: Estimate | None
 
 
-@dataclass(frozen=True)
-class Backtest:
+@dataclass(frozen=True, repr=False)
+class Backtest(Tabular):
     """The result of :func:`backtest`."""
 
     models: tuple[str, ...]
@@ -228,8 +229,8 @@ def backtest(
         raise InputError.single(None, "--boot must be at least 1", path=("--boot",), value=boot)
     if not 0 < level < 1:
         raise InputError.single(None, "--level must lie in (0, 1)", path=("--level",), value=level)
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
-    names = tuple(model.name for model in chosen)
+    chosen = resolve_models(models)
+    names = tuple(model_label(model) for model in chosen)
     results = _score_all(cases, chosen, seed)
     baseline = BASELINE if BASELINE in names else None
     sets: dict[str, list[CaseResult]] = {}
@@ -257,7 +258,7 @@ def _score_all(
     values: dict[str, list[float]] = {}
     for model in models:
         settlements = _settlements(model, problems, seed)
-        values[model.name] = [
+        values[model_label(model)] = [
             float(problem.to_units(settlement)[problem.issue_ids.index(case.issue)])
             for case, problem, settlement in zip(cases, problems, settlements, strict=True)
         ]

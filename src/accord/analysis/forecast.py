@@ -17,7 +17,8 @@ import numpy as np
 
 from accord.analysis.zone import Zone, zone
 from accord.errors import InputError
-from accord.models.base import ForecastModel, Outcome, default_models, get_model
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, Outcome, model_label, resolve_models
 from accord.scenario.acceptance import rejections
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Scenario
@@ -68,8 +69,8 @@ class ModelForecast:
         )
 
 
-@dataclass(frozen=True)
-class Forecast:
+@dataclass(frozen=True, repr=False)
+class Forecast(Tabular):
     """The result of :func:`forecast`: every model's forecast, checked against the zone."""
 
     scenario: Scenario
@@ -120,13 +121,14 @@ def forecast(
     """
     problem = compile(scenario, date=date)
     agreement = zone(scenario, date=date)
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
+    chosen = resolve_models(models)
     results: dict[str, ModelForecast] = {}
     for model in chosen:
+        label = model_label(model)
         outcome = model.run(problem, rng=seed)
-        require_finite(model.name, problem, outcome.settlement)
-        summary = _summarise(scenario, problem, outcome)
-        results[model.name] = check_against_zone(summary, model.traits.kind, problem, agreement)
+        require_finite(label, problem, outcome.settlement)
+        summary = _summarise(scenario, problem, outcome, label)
+        results[label] = check_against_zone(summary, model.traits.kind, problem, agreement)
     return Forecast(scenario, problem, results, seed, agreement)
 
 
@@ -265,7 +267,9 @@ def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:
     return problem.salience * np.abs(settlement[:, None, :] - problem.position)
 
 
-def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelForecast:
+def _summarise(
+    scenario: Scenario, problem: Problem, outcome: Outcome, name: str | None = None
+) -> ModelForecast:
     values = problem.to_units(outcome.settlement)
     concession = concessions(problem, outcome.settlement)[0]
     issues: dict[str, IssueForecast] = {}
@@ -290,7 +294,9 @@ def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelF
             most if most is not None and by_actor[most] > 0 else None,
             by_actor,
         )
-    return ModelForecast(outcome.model, issues, outcome, trace_to_json(problem, outcome.trace))
+    return ModelForecast(
+        name or outcome.model, issues, outcome, trace_to_json(problem, outcome.trace)
+    )
 
 
 def scaled_trace_keys(trace: Mapping[str, Any]) -> set[str]:

@@ -50,7 +50,8 @@ import numpy as np
 
 from accord.engines.local import Engine, InProcessExecutor
 from accord.errors import InputError
-from accord.models.base import ForecastModel, parameters
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, model_label, parameters
 from accord.scenario.compile import FloatArray, Problem, compile
 from accord.scenario.schema import Scenario
 
@@ -243,8 +244,8 @@ class ModelLevers:
     levers: list[LeverResult]
 
 
-@dataclass(frozen=True)
-class Levers:
+@dataclass(frozen=True, repr=False)
+class Levers(Tabular):
     """The result of :func:`levers`."""
 
     scenario: Scenario
@@ -414,8 +415,8 @@ def levers(
         tie = 100 * NEGLIGIBLE
         items.sort(key=lambda item: (-round(item.net / tie), item.lever.path, item.lever.change))
         units = problem.to_units(baseline)
-        results[model.name] = ModelLevers(
-            model.name,
+        results[model_label(model)] = ModelLevers(
+            model_label(model),
             parameters(model),
             {issue: float(units[d]) for d, issue in enumerate(problem.issue_ids)},
             items,

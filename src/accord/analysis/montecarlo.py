@@ -46,7 +46,8 @@ from accord.analysis.forecast import (
 from accord.analysis.zone import Zone, zone
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
 from accord.errors import InputError
-from accord.models.base import ForecastModel, Outcome, parameters
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, Outcome, model_label, parameters
 from accord.scenario.compile import BoolArray, FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Issue, Scenario
 
@@ -95,18 +96,18 @@ class _Blocks:
 def run_blocks(task: _Task, blocks: Sequence[int]) -> _Blocks:
     """Sample and run the given blocks of draws (the unit of work handed to executors)."""
     sizes = block_sizes(task.draws, task.block_size)
-    settlement: dict[str, list[FloatArray]] = {model.name: [] for model in task.models}
+    settlement: dict[str, list[FloatArray]] = {model_label(m): [] for m in task.models}
     feasible: dict[str, list[BoolArray]] = {}
     for index in blocks:
         sampling, modelling = block_seed(task.seed, index).spawn(2)
         problem = compile(task.scenario, draws=sizes[index], rng=np.random.default_rng(sampling))
         for model in task.models:
             outcome = model.run(problem, rng=np.random.default_rng(modelling))
-            require_finite(model.name, problem, outcome.settlement)
-            settlement[model.name].append(np.asarray(outcome.settlement, dtype=np.float64))
+            require_finite(model_label(model), problem, outcome.settlement)
+            settlement[model_label(model)].append(np.asarray(outcome.settlement, dtype=np.float64))
             flags = outcome.trace.get("feasible")
             if isinstance(flags, np.ndarray) and flags.shape == (problem.draws,):
-                feasible.setdefault(model.name, []).append(flags.astype(bool))
+                feasible.setdefault(model_label(model), []).append(flags.astype(bool))
     return _Blocks(
         {name: np.concatenate(parts) for name, parts in settlement.items()},
         {name: np.concatenate(parts) for name, parts in feasible.items()},
@@ -186,8 +187,8 @@ class ModelSummary:
     deal_probability: float | None
 
 
-@dataclass(frozen=True, eq=False)
-class MonteCarlo:
+@dataclass(frozen=True, eq=False, repr=False)
+class MonteCarlo(Tabular):
     """The draws of a Monte Carlo run and their summaries.
 
     Attributes
@@ -424,7 +425,9 @@ def simulate(
             progress(done, draws)
     point = compile(scenario)
     settlement = {
-        model.name: point.to_units(np.concatenate([part.settlement[model.name] for part in parts]))
+        model_label(model): point.to_units(
+            np.concatenate([part.settlement[model_label(model)] for part in parts])
+        )
         for model in models
     }
     feasible = {
@@ -437,7 +440,7 @@ def simulate(
         seed,
         settlement,
         feasible,
-        {model.name: parameters(model) for model in models},
+        {model_label(model): parameters(model) for model in models},
         zone=zone(scenario, draws=draws, seed=seed),
-        kinds={model.name: model.traits.kind for model in models},
+        kinds={model_label(model): model.traits.kind for model in models},
     )

@@ -53,6 +53,7 @@ from importlib import resources
 from typing import Any
 
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.scenario.schema import Scenario
 
 DATA_PACKAGE = "accord.analysis.data"
@@ -402,8 +403,8 @@ class Precedent:
     missing: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Precedents:
+@dataclass(frozen=True, repr=False)
+class Precedents(Tabular):
     """The result of :func:`precedents`."""
 
     scenario: Scenario
@@ -661,6 +662,16 @@ def precedents(
         for code, reason in profile.provisions.items()
     }
     table += [code for code in profile.provisions if code not in table]
+    if not table:
+        first = scenario.issues[0].id if scenario.issues else "ISSUE"
+        raise InputError.single(
+            None,
+            f"scenario {scenario.id!r} has no PA-X mapping: none of its issues maps to a PA-X "
+            "provision, so no agreement can be compared with it",
+            path=("--map",),
+            hint=f"map its issues with --map ISSUE=VAR[+VAR...], e.g. --map {first}=EpsRes "
+            "(the PA-X variables are listed in docs/precedents.md)",
+        )
     nearest = _nearest(pool, set(table), profile, top)
     return Precedents(
         scenario, profile, tuple(table), tuple(issues), extra, len(comparable), len(pool), nearest

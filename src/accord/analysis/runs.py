@@ -22,7 +22,7 @@ from accord.analysis.montecarlo import MonteCarlo, new_seed, simulate
 from accord.analysis.sensitivity import Sensitivity, sensitivity
 from accord.engines.local import Engine
 from accord.errors import InputError
-from accord.models.base import ForecastModel, default_models, get_model, parameters
+from accord.models.base import ForecastModel, get_model, parameters, resolve_models
 from accord.scenario.schema import Event, Scenario
 
 KINDS = ("forecast", "sweep", "sensitivity", "levers", "ledger")
@@ -31,9 +31,12 @@ Progress = Callable[[int, int], None]
 
 
 def model_specs(names: Sequence[str] | None) -> list[dict[str, Any]]:
-    """``[{"name", "parameters"}]`` for the chosen models (default: every registered model)."""
-    chosen = list(names) if names else default_models()
-    return [{"name": name, "parameters": parameters(get_model(name))} for name in chosen]
+    """``[{"name", "parameters"}]`` for the chosen models (default: every registered model).
+
+    ``names`` are model specs (``"eum"``, ``"eum:variant=paper,rounds=5"``); each is checked
+    now, and the record keeps every parameter, defaults included.
+    """
+    return [{"name": m.name, "parameters": parameters(m)} for m in resolve_models(names)]
 
 
 def build_models(specs: Sequence[Mapping[str, Any]]) -> list[ForecastModel]:

@@ -52,6 +52,7 @@ import numpy.typing as npt
 
 from accord.engines.local import Engine, InProcessExecutor
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.models.base import ForecastModel, parameters
 from accord.scenario import checks
 from accord.scenario.compile import FloatArray, Problem, compile
@@ -298,8 +299,8 @@ class OutputSensitivity:
     tornado: list[Swing]
 
 
-@dataclass(frozen=True)
-class Sensitivity:
+@dataclass(frozen=True, repr=False)
+class Sensitivity(Tabular):
     """The result of :func:`analyse` or :func:`sensitivity`."""
 
     method: Method

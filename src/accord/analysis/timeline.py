@@ -58,7 +58,8 @@ from typing import Any, Literal
 import numpy as np
 
 from accord.analysis.forecast import _jsonable
-from accord.models.base import ForecastModel, default_models, get_model
+from accord.frames import Tabular
+from accord.models.base import ForecastModel, model_label, resolve_models
 from accord.models.compromise import CompromiseModel
 from accord.scenario.checks import parse_change_path
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
@@ -162,8 +163,8 @@ class Step:
     moves: dict[str, dict[str, Move]]
 
 
-@dataclass(frozen=True)
-class Timeline:
+@dataclass(frozen=True, repr=False)
+class Timeline(Tabular):
     """The result of :func:`timeline`."""
 
     scenario: Scenario
@@ -381,8 +382,8 @@ def timeline(
     Timeline
         Points in date order and one :class:`Step` per update date.
     """
-    chosen = [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
-    names = tuple(model.name for model in chosen)
+    chosen = resolve_models(models)
+    names = tuple(model_label(model) for model in chosen)
     if seed is None and (draws or any(model.traits.stochastic for model in chosen)):
         # One seed for every date and variant (common random numbers), recorded in the result.
         seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
@@ -437,7 +438,7 @@ def _point(
             if bounds is not None:
                 low, high = float(bounds[0, column]), float(bounds[1, column])
             per_issue[issue.id] = PointForecast(value, label_for(issue, value), low, high)
-        forecasts[model.name] = per_issue
+        forecasts[model_label(model)] = per_issue
     positions = problem.to_units(problem.position[0])
     scale = scenario.salience_scale
     salience = problem.salience[0] * (scale.max - scale.min) + scale.min
@@ -563,7 +564,7 @@ def _step(
                 change_method=change_method,
                 residual=(delta - sum(by_change.values())) * width,
             )
-        moves[model.name] = per_issue
+        moves[model_label(model)] = per_issue
     return Step(date, tuple(update.event for update in today), tuple(paths), moves)
 
 

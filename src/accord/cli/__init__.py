@@ -3,7 +3,9 @@
 Results go to stdout (or ``--out``); errors to stderr. Exit status: 0 ok, 1 failure, 2 bad
 input (one or two lines naming the file, the field and the fix; never a traceback), 3 results
 printed but their run record not saved (the store was locked or its disk full at the end). Each
-command group lives in its own module and registers itself on :data:`app` when imported.
+command group lives in its own module and registers itself on :data:`app` when imported; the
+root group (:class:`accord.cli.lazy.LazyGroup`) imports a module only when one of its commands
+runs, so that ``accord --help`` and ``--version`` start fast.
 """
 
 from __future__ import annotations
@@ -16,23 +18,6 @@ from typing import Annotated, Any
 import typer
 
 from accord import __version__
-from accord.cli import (  # noqa: F401  - registers the commands
-    analysis,
-    dynamics,
-    forecast,
-    levers,
-    linkage,
-    odds,
-    report,
-    robustness,
-    runs,
-    scenarios,
-    sensitivity,
-    serve,
-    sweep,
-    territory,
-    zone,
-)
 from accord.cli.common import app, fail
 from accord.cli.execution import EXIT_UNSAVED, UNSAVED
 from accord.errors import InputError

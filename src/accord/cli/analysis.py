@@ -22,6 +22,7 @@ from accord.analysis.precedents import (
 )
 from accord.analysis.timeline import Timeline, timeline
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -51,9 +52,7 @@ from accord.scenario.schema import Issue, Scenario
 
 ModelOption = Annotated[
     list[str] | None,
-    typer.Option(
-        "--model", "-m", help="Model to run (repeatable); default: every model.", metavar="MODEL"
-    ),
+    typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
 ]
 
 
@@ -335,10 +334,14 @@ def _backtest_tables(result: Backtest, show_cases: bool) -> list[Any]:
     percent = round(result.level * 100)
     for name, per_model in result.metrics.items():
         n = next(iter(per_model.values())).n
+        interval = (
+            f"[{percent} % bootstrap interval, {result.boot} resamples, seed {result.seed}]"
+            if n > 1
+            else "one case: no bootstrap interval (it needs two or more)"
+        )
         table = Table(
             title=f"Accuracy on {name} ({n} case{'s' if n != 1 else ''}; errors in points on "
-            f"0-100 of each issue's range; [{percent} % bootstrap interval, {result.boot} "
-            f"resamples, seed {result.seed}])"
+            f"0-100 of each issue's range; {interval})"
         )
         for column in ("Model", "MAE", "Median AE", f"Within {WITHIN:g} pts (%)"):
             table.add_column(column, justify="right" if column != "Model" else "left")

@@ -17,9 +17,10 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand
 from typer.models import CommandFunctionType
 
+from accord.cli.lazy import LazyGroup
 from accord.cli.output import (
     ClickException,
     Context,
@@ -155,7 +156,7 @@ class AccordCommand(TyperCommand):
             return super().invoke(ctx)
 
 
-class _OrderedGroup(TyperGroup):
+class _OrderedGroup(LazyGroup):
     """List commands in the order a newcomer meets them, not the order modules load.
 
     Usage errors (an unknown option, a bad choice) are printed in the one error style.
@@ -213,7 +214,7 @@ app = AccordTyper(
     name="accord",
     help="Model and forecast multi-party negotiations. Run `accord forecast` to start.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -383,3 +384,8 @@ SeedOption = Annotated[
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Evaluate as of this date (YYYY-MM-DD).")
 ]
+MODEL_HELP = (
+    "Model to run (repeatable), with options if any: eum, or eum:variant=paper,rounds=5; "
+    "default: every model. `accord models NAME` lists a model's options."
+)
+ONE_MODEL_HELP = "Model, with options if any, e.g. eum:variant=paper (see `accord models NAME`)."

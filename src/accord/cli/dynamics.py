@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -19,6 +20,7 @@ from rich.table import Table
 
 from accord.analysis import whatif
 from accord.cli.common import (
+    ONE_MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -71,7 +73,12 @@ RegimeOption = Annotated[
 ]
 ModelOption = Annotated[
     str | None,
-    typer.Option("--model", "-m", help="Use this model's forecast as the deal.", metavar="MODEL"),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Use this model's forecast as the deal; " + ONE_MODEL_HELP,
+        metavar="SPEC",
+    ),
 ]
 
 
@@ -365,9 +372,13 @@ def _scenario_and_deal(
         from accord.analysis.forecast import forecast
 
         result = forecast(loaded, [model], date=parse_date(as_of), seed=seed)
-        values = {issue: item.value for issue, item in result.models[model].issues.items()}
+        name, only = next(iter(result.models.items()))
+        values = {issue: item.value for issue, item in only.issues.items()}
         return loaded, deal_from_values(
-            loaded, values, deal_id=f"{model}-forecast", title=f"{model} forecast"
+            loaded,
+            values,
+            deal_id=re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") + "-forecast",
+            title=f"{name} forecast",
         )
     if deal_ref is None:
         raise InputError.single(
@@ -767,10 +778,13 @@ def _simulate_tables(result: Simulation) -> Iterable[Any]:
     if agreed.any():
         rounds = result.talks.rounds[agreed]
         lines.append(f"Rounds taken: {_band(rounds)} (median [80 %])")
-        lines.append(
-            f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
-            f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
-        )
+        if data["ratified_given_agreement"] is None:
+            lines.append("Ratification not modelled: the scenario has no ratification block.")
+        else:
+            lines.append(
+                f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
+                f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
+            )
     if agreed.any() and agreed.mean() < MIN_AGREED_SHARE:
         lines.append(
             f"Agreed terms not shown: only {agreed.mean():.1%} of runs agree (fewer than "

@@ -17,6 +17,7 @@ from accord.analysis.forecast import Forecast, model_status
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -60,7 +61,7 @@ from accord.scenario.load import DEFAULT_SCENARIO, load
 
 ModelOption = Annotated[
     list[str] | None,
-    typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+    typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
 ]
 DrawsOption = Annotated[
     int | None,

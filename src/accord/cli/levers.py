@@ -13,6 +13,7 @@ from rich.table import Table
 from accord.analysis.levers import DEFAULT_STEP, LeverResult, Levers
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -132,7 +133,7 @@ def levers(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Model to use (repeatable); default: every model."),
+        typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
     ] = None,
     step: Annotated[
         float, typer.Option(help="Size of each change, % of the scale (capability: % of it).")

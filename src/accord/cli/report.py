@@ -13,6 +13,7 @@ from rich.progress import Progress
 
 from accord.analysis import whatif
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     ScaleMax,
@@ -68,12 +69,7 @@ def report(
     as_of: AsOfOption = None,
     model: Annotated[
         list[str] | None,
-        typer.Option(
-            "--model",
-            "-m",
-            help="Model to run (repeatable); default: every model.",
-            metavar="MODEL",
-        ),
+        typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
     ] = None,
     extras: Annotated[
         bool,

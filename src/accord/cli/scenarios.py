@@ -12,7 +12,7 @@ from rich.table import Table
 
 from accord.cli.common import ScaleMax, ScaleMin, ScenarioArgument, app, console, fail
 from accord.errors import InputError
-from accord.models.base import registry
+from accord.models.base import Parameter, describe_parameters, parameter_text, registry
 from accord.scenario import checks
 from accord.scenario.load import builtin_files, builtin_ids, dump, load
 from accord.scenario.schema import json_schema
@@ -48,8 +48,32 @@ def validate(
 
 
 @app.command()
-def models() -> None:
-    """List the registered models with their citations."""
+def models(
+    name: Annotated[
+        str | None, typer.Argument(help="A model: list its parameters, defaults and choices.")
+    ] = None,
+) -> None:
+    """List the registered models with their citations, or one model's parameters."""
+    if name is not None:
+        try:
+            described = describe_parameters(name)
+        except InputError as error:
+            fail(error)
+        cls = registry()[name]
+        table = Table(title=f"{name}: {cls.summary}", caption=f"Citation: {cls.citation}")
+        for column in ("Parameter", "Default", "Allowed values"):
+            table.add_column(column)
+        for item in described:
+            table.add_row(item.name, parameter_text(item.default), item.describe())
+        if not described:
+            table.add_row("(none)", "", "")
+        console().print(table)
+        console().print(
+            f"Set them with -m {name}:PARAMETER=VALUE,... "
+            f"(e.g. -m {_example(name, described)}); results name the model "
+            f"{name}[PARAMETER=VALUE]."
+        )
+        return
     table = Table(title="Models")
     table.add_column("Name", style="bold")
     table.add_column("What it does")
@@ -57,6 +81,16 @@ def models() -> None:
     for name, cls in registry().items():
         table.add_row(name, cls.summary, cls.citation)
     console().print(table)
+
+
+def _example(name: str, described: list[Parameter]) -> str:
+    for item in described:
+        other = [choice for choice in item.choices if choice != item.default]
+        if other:
+            return f"{name}:{item.name}={other[0]}"
+    return (
+        f"{name}:{described[0].name}={parameter_text(described[0].default)}" if described else name
+    )
 
 
 @app.command()

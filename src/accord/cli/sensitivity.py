@@ -15,6 +15,7 @@ from rich.table import Table
 from accord.analysis.runs import model_specs
 from accord.analysis.sensitivity import Sensitivity
 from accord.cli.common import (
+    ONE_MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -143,7 +144,9 @@ def sensitivity_csv(result: Sensitivity) -> str:
 @app.command()
 def sensitivity(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
-    model: Annotated[str, typer.Option("--model", "-m", help="Model to analyse.")] = "compromise",
+    model: Annotated[
+        str, typer.Option("--model", "-m", help=ONE_MODEL_HELP, metavar="SPEC")
+    ] = "compromise",
     method: Annotated[
         MethodChoice, typer.Option(help="sobol (variance shares) or morris (screening).")
     ] = MethodChoice.sobol,

@@ -19,6 +19,7 @@ from rich.table import Table
 from accord.analysis.montecarlo import DEFAULT_DRAWS, MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
+    MODEL_HELP,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -182,7 +183,7 @@ def sweep(
     ] = DEFAULT_DRAWS,
     model: Annotated[
         list[str] | None,
-        typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+        typer.Option("--model", "-m", help=MODEL_HELP, metavar="SPEC"),
     ] = None,
     seed: SeedOption = None,
     as_of: AsOfOption = None,

@@ -75,6 +75,7 @@ from accord.dynamics.war import (
     sample_war,
 )
 from accord.errors import ErrorDetail, InputError
+from accord.frames import Tabular
 from accord.scenario.acceptance import no_deal_utility, rejections
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.load import locate, parse_json, parse_yaml, pydantic_details, read_text
@@ -253,8 +254,8 @@ def deal_terms(
     return (values - low) / span
 
 
-@dataclass(frozen=True, eq=False)
-class Valuation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Valuation(Tabular):
     """Everything :func:`evaluate` computes, per draw.
 
     Attributes

@@ -65,6 +65,7 @@ from accord.dynamics.common import filled, sample, streams, summary
 from accord.dynamics.deal import Deal, Valuation, evaluate
 from accord.dynamics.guarantees import GuaranteeSample, cumulative_hazard
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.scenario.compile import FloatArray, RNGLike, as_of
 from accord.scenario.schema import Poll, Referendum, Scenario, Veto
 
@@ -419,8 +420,8 @@ def ceasefire_holds(
     return np.exp(-cumulative_hazard(guarantees, months, each=True) * ratio)
 
 
-@dataclass(frozen=True, eq=False)
-class Ratification:
+@dataclass(frozen=True, eq=False, repr=False)
+class Ratification(Tabular):
     """P(ratified) and its parts for a deal (per-draw arrays ``[B]``)."""
 
     scenario: Scenario

@@ -73,6 +73,7 @@ from accord.dynamics.ratify import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, sample_war
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.scenario.acceptance import TOLERANCE, bounds
 from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.schema import Scenario
@@ -479,8 +480,8 @@ def strategy_codes(
     return codes
 
 
-@dataclass(frozen=True, eq=False)
-class Simulation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Simulation(Tabular):
     """The result of :func:`simulate`."""
 
     scenario: Scenario
@@ -517,6 +518,8 @@ class Simulation:
             entry.update({"edges": [float(e) for e in edges], "counts": counts.tolist()})
             terms[issue_id] = entry
         failed = ~agreed
+        # Without a ratification block there is nothing to ratify: None, not NaN.
+        ratifiable = self.scenario.ratification is not None
         rounds = np.bincount(talks.rounds[agreed], minlength=self.deadline).tolist()
         return {
             "scenario": self.scenario.id,
@@ -537,9 +540,11 @@ class Simulation:
             },
             "terms": terms,
             "ratified_given_agreement": round(float(np.nanmean(self.ratified[agreed])), 4)
-            if agreed.any()
+            if agreed.any() and ratifiable
             else None,
-            "agreed_and_ratified": round(float(np.nansum(self.ratified) / agreed.size), 4),
+            "agreed_and_ratified": round(float(np.nansum(self.ratified) / agreed.size), 4)
+            if ratifiable
+            else None,
             "holdouts": {
                 party: round(float(talks.holdouts[failed, p].mean()), 4) if failed.any() else 0.0
                 for p, party in enumerate(self.parties)

@@ -65,6 +65,7 @@ from accord.dynamics.common import (
     war_of,
 )
 from accord.errors import InputError
+from accord.frames import Tabular
 from accord.models.nash import NashModel
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.schema import AidRegime, Scenario, War
@@ -492,8 +493,8 @@ class RegimePath:
         return np.asarray(self.advancing <= self.defending)
 
 
-@dataclass(frozen=True, eq=False)
-class WarAnalysis:
+@dataclass(frozen=True, eq=False, repr=False)
+class WarAnalysis(Tabular):
     """The result of :func:`analyse`: ranges per regime and month, and what they do to Nash."""
 
     scenario: Scenario

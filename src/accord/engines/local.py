@@ -11,6 +11,7 @@ independent of the backend by seeding each fixed-size block of work on its own
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -111,6 +112,14 @@ def open_engine(
             hint="choose one backend: --jobs (processes here), --workers (a local Dask cluster) "
             "or --scheduler (a running Dask cluster)",
         )
+    if workers is not None and scheduler is None and not dask_installed():
+        # `pip install .` has no Dask: --workers K still runs, on K processes here (the same
+        # numbers, since chunks get their seeds from SeedSequence.spawn whatever the backend).
+        sys.stderr.write(
+            f"Dask is not installed: running {workers} worker processes on this machine "
+            "instead (pip install 'accord[distributed]' for a Dask cluster)\n"
+        )
+        jobs, workers = workers, None
     if workers is not None or scheduler is not None:
         from accord.engines.dask_engine import open_dask
 
@@ -125,6 +134,15 @@ def open_engine(
             yield Engine(pool, f"process pool ({jobs} process{plural})", jobs)
         return
     yield Engine(InProcessExecutor(), "in process", 1)
+
+
+def dask_installed() -> bool:
+    """Whether Dask's distributed scheduler can be imported (the ``distributed`` extra)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def chunks(items: Sequence[T], size: int) -> list[list[T]]:

@@ -13,7 +13,9 @@ the dashboard menus.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
@@ -111,6 +113,8 @@ class ForecastModel(Protocol):
 
 
 ModelType = TypeVar("ModelType", bound=type)
+ModelSpec = str | tuple[str, Mapping[str, Any]] | ForecastModel
+"""A model as a caller names it: ``"eum:variant=paper"``, ``("eum", {...})`` or an instance."""
 
 _REGISTRY: dict[str, type[Any]] = {}
 _PLUGINS_LOADED = False
@@ -150,7 +154,15 @@ def default_models() -> list[str]:
 
 
 def get_model(name: str, **parameters: Any) -> ForecastModel:
-    """An instance of the model called ``name`` with the given parameters."""
+    """An instance of the model called ``name`` with the given parameters, checked now.
+
+    ``name`` may also be a spec, ``"eum:variant=paper,rounds=5"`` (or the label form
+    ``"eum[variant=paper]"``); keyword ``parameters`` override the spec's. Every value is
+    checked against its field's type when the model is made, so ``variant="papr"`` fails here,
+    listing the allowed values, not when the model runs.
+    """
+    name, given = parse_spec(name)
+    given.update(parameters)
     models = registry()
     if name not in models:
         raise InputError.single(
@@ -160,17 +172,227 @@ def get_model(name: str, **parameters: Any) -> ForecastModel:
             hint=f"use one of: {', '.join(models)} (see `accord models`)",
         )
     cls = models[name]
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(parameters) - known)
+    described = {item.name: item for item in describe_parameters(name)}
+    unknown = sorted(set(given) - set(described))
     if unknown:
         raise InputError.single(
             None,
             f"model {name!r} has no parameter {unknown[0]!r}",
             path=("model", name),
-            hint=f"its parameters are: {', '.join(sorted(known)) or 'none'}",
+            hint=f"its parameters are: {', '.join(described) or 'none'} "
+            f"(see `accord models {name}`)",
         )
-    model: ForecastModel = cls(**parameters)
+    checked = {key: described[key].check(name, value) for key, value in given.items()}
+    model: ForecastModel = cls(**checked)
     return model
+
+
+def resolve_model(spec: ModelSpec) -> ForecastModel:
+    """A model from a spec string, a ``(name, {parameter: value})`` pair or an instance."""
+    if isinstance(spec, str):
+        return get_model(spec)
+    if isinstance(spec, tuple):
+        name, given = spec
+        return get_model(name, **dict(given))
+    return spec
+
+
+def resolve_models(specs: Sequence[ModelSpec] | None) -> list[ForecastModel]:
+    """Models from specs (default: the default set, :func:`default_models`, with defaults).
+
+    Two specs with the same label (see :func:`model_label`) would overwrite each other's
+    results, so the second is refused.
+    """
+    chosen = (
+        [resolve_model(spec) for spec in specs]
+        if specs
+        else [get_model(name) for name in default_models()]
+    )
+    seen: set[str] = set()
+    for model in chosen:
+        label = model_label(model)
+        if label in seen:
+            raise InputError.single(
+                None,
+                f"model {label!r} is given twice",
+                path=("model",),
+                hint="give each model spec once; vary a parameter to compare, e.g. "
+                "-m eum -m eum:variant=paper",
+            )
+        seen.add(label)
+    return chosen
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a model: what ``accord models NAME`` and the dashboard show.
+
+    Attributes
+    ----------
+    name
+        The dataclass field.
+    kind
+        ``"choice"``, ``"int"``, ``"float"``, ``"bool"`` or ``"str"``.
+    default
+        The field's default.
+    choices
+        The allowed values of a ``Literal`` field (empty otherwise).
+    optional
+        ``None`` is allowed (written ``none`` in a spec).
+    """
+
+    name: str
+    kind: str
+    default: Any
+    choices: tuple[Any, ...] = ()
+    optional: bool = False
+
+    def describe(self) -> str:
+        """The type in words, e.g. ``"one of: paper, scholz-code"`` or ``"int or none"``."""
+        text = f"one of: {', '.join(map(str, self.choices))}" if self.choices else self.kind
+        return f"{text} or none" if self.optional else text
+
+    def check(self, model: str, value: Any) -> Any:
+        """``value`` (a Python value or spec text) checked and typed, or an InputError."""
+        if isinstance(value, str) and self.kind != "str":
+            value = self._convert(model, value)
+        if value is None and self.optional:
+            return None
+        ok = (
+            value in self.choices
+            if self.choices
+            else isinstance(value, bool)
+            if self.kind == "bool"
+            else isinstance(value, int) and not isinstance(value, bool)
+            if self.kind == "int"
+            else isinstance(value, int | float) and not isinstance(value, bool)
+            if self.kind == "float"
+            else isinstance(value, str)
+            if self.kind == "str"
+            else True
+        )
+        if not ok:
+            raise self._error(model, value)
+        return float(value) if self.kind == "float" else value
+
+    def _convert(self, model: str, text: str) -> Any:
+        if self.optional and text.strip().lower() in ("none", "null"):
+            return None
+        if self.choices:
+            return text
+        try:
+            if self.kind == "bool":
+                return {
+                    "true": True,
+                    "yes": True,
+                    "1": True,
+                    "on": True,
+                    "false": False,
+                    "no": False,
+                    "0": False,
+                    "off": False,
+                }[text.strip().lower()]
+            if self.kind == "int":
+                return int(text)
+            if self.kind == "float":
+                return float(text)
+        except (KeyError, ValueError):
+            raise self._error(model, text) from None
+        return text
+
+    def _error(self, model: str, value: Any) -> InputError:
+        return InputError.single(
+            None,
+            f"model {model!r}: {self.name} must be {self.describe()}, got {value!r}",
+            path=("model", model, self.name),
+            hint=f"e.g. -m {model}:{self.name}={self.choices[0] if self.choices else self.default}"
+            f" (see `accord models {model}`)",
+        )
+
+
+def describe_parameters(model: str | type[Any]) -> list[Parameter]:
+    """The parameters of a model (by name or class), in field order, with types and choices.
+
+    Choices come from ``Literal`` type hints, so they cannot drift from the code. This is what
+    ``accord models NAME``, spec checking and the dashboard use.
+    """
+    if isinstance(model, str):
+        models = registry()
+        if model not in models:
+            raise InputError.single(
+                None,
+                f"unknown model {model!r}",
+                path=("model",),
+                hint=f"use one of: {', '.join(models)} (see `accord models`)",
+            )
+        cls = models[model]
+    else:
+        cls = model
+    hints = typing.get_type_hints(cls)
+    result = []
+    for item in dataclasses.fields(cls):
+        kind, choices, optional = _kind(hints.get(item.name, Any))
+        default = item.default if item.default is not dataclasses.MISSING else None
+        result.append(Parameter(item.name, kind, default, choices, optional))
+    return result
+
+
+def _kind(hint: Any) -> tuple[str, tuple[Any, ...], bool]:
+    optional = False
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        members = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        optional = len(members) < len(typing.get_args(hint))
+        hint = members[0] if len(members) == 1 else Any
+        origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return "choice", typing.get_args(hint), optional
+    names = {bool: "bool", int: "int", float: "float", str: "str"}
+    return names.get(hint, "any"), (), optional
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """``"eum:variant=paper,rounds=5"`` or ``"eum[variant=paper]"`` → name and raw values."""
+    text = spec.strip()
+    name, _, rest = text.partition(":")
+    if not rest and text.endswith("]") and "[" in text:
+        name, _, rest = text[:-1].partition("[")
+    values: dict[str, str] = {}
+    for part in filter(None, (piece.strip() for piece in rest.split(","))):
+        key, equals, value = part.partition("=")
+        if not equals or not key.strip():
+            raise InputError.single(
+                None,
+                f"model spec {spec!r}: {part!r} is not PARAMETER=VALUE",
+                path=("model",),
+                hint="write NAME:PARAMETER=VALUE,..., e.g. -m eum:variant=paper,rounds=5",
+            )
+        values[key.strip()] = value.strip()
+    return name.strip(), values
+
+
+def model_label(model: ForecastModel) -> str:
+    """The model's name, with the parameters that differ from their defaults: ``eum[q=0.5]``.
+
+    This names the model in results, so two specs of one model sit side by side.
+    """
+    changed = [
+        f"{item.name}={parameter_text(getattr(model, item.name))}"
+        for item in dataclasses.fields(model)  # type: ignore[arg-type]
+        if item.default is not dataclasses.MISSING and getattr(model, item.name) != item.default
+    ]
+    return f"{model.name}[{','.join(changed)}]" if changed else model.name
+
+
+def parameter_text(value: Any) -> str:
+    """A parameter value as a spec writes it (``none``, ``true``, ``0.5``)."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
 
 
 def parameters(model: ForecastModel) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
 from accord.dynamics import ratify, talks, war
 from accord.errors import InputError
-from accord.models.base import ForecastModel, default_models, get_model
+from accord.models.base import ForecastModel, get_model, model_label, resolve_models
 from accord.scenario.checks import numbers
 from accord.scenario.compile import FloatArray
 from accord.scenario.schema import Scenario
@@ -115,7 +115,7 @@ class Context:
 
 
 def _resolve(models: Sequence[str | ForecastModel] | None) -> list[ForecastModel]:
-    return [get_model(m) if isinstance(m, str) else m for m in (models or default_models())]
+    return resolve_models(models)
 
 
 def build(
@@ -200,9 +200,9 @@ def build(
     results: dict[str, ModelForecast] = {}
     point: Forecast | None = None
     for model in chosen:
-        step(f"{model.name}: forecast")
+        step(f"{model_label(model)}: forecast")
         point = run_forecast(current, [model], seed=seed)
-        results[model.name] = point.models[model.name]
+        results[model_label(model)] = point.models[model_label(model)]
     assert point is not None
     extras: dict[str, Any] = {}
     samples: dict[str, FloatArray] = {}
