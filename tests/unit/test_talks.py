@@ -147,7 +147,10 @@ def test_the_aid_lever_and_the_opening_text_matter() -> None:
     ukraine = load("ukraine-2025")
     cut = simulate(ukraine, runs=2000, rng=2, regime="us_cutoff").talks.agreed.mean()
     surge = simulate(ukraine, runs=2000, rng=2, regime="european_surge").talks.agreed.mean()
-    assert cut > surge + 0.1  # threatening the cut-off pushes Kyiv towards a deal
+    # The aid regime matters. With Russia's objection coded on foreign forces rather than on
+    # any guarantee (issue 13), Moscow's battlefield expectations are what bind as of 2 Dec: a
+    # European surge, which slows its advance, makes it likelier to settle than a US cut-off.
+    assert surge > cut + 0.1
     twenty = simulate(ukraine, runs=2000, rng=2, opening=load_deal("20-point", ukraine))
     assert twenty.talks.agreed.mean() < 0.05  # Russia will not take the 20 points as a base
     assert twenty.to_json()["holdouts"]["russia"] > 0.9
