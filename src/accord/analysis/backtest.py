@@ -327,7 +327,7 @@ def _padded(problems: list[Problem]) -> Problem:
         capability,
         position,
         salience,
-        walk_away=walk_away,
+        red_line=walk_away,
         status_quo=status_quo,
         scale_min=first.scale_min,
         scale_max=first.scale_max,

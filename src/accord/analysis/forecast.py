@@ -7,6 +7,7 @@ who concedes most on each issue. :meth:`Forecast.to_json` gives the output forma
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -14,14 +15,21 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.zone import Zone, zone
 from accord.models.base import ForecastModel, Outcome, get_model, registry
+from accord.scenario.acceptance import rejections
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
 from accord.scenario.schema import Scenario
 
 
 @dataclass(frozen=True)
 class IssueForecast:
-    """One model's forecast on one issue, in the issue's unit."""
+    """One model's forecast on one issue, in the issue's unit.
+
+    ``in_zone`` says whether the value lies in the zone of agreement's interval on this issue
+    (False when the zone is empty there; None when no zone was computed); ``rejected_by`` names
+    the veto players whose red lines or conditions on this issue rule the value out.
+    """
 
     value: float
     label: str
@@ -29,49 +37,58 @@ class IssueForecast:
     high: float | None
     concedes_most: str | None
     concession: dict[str, float]
+    in_zone: bool | None = None
+    rejected_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ModelForecast:
-    """One model's forecasts on every issue, and its outcome for inspection."""
+    """One model's forecasts on every issue, and its outcome for inspection.
+
+    ``kind`` is the model's reading of the talks (``collective-choice`` or ``bargaining``);
+    ``converged`` whether an iterative model settled (None for one-shot models); ``rejected_by``
+    the veto players who reject the whole settlement (red lines, conditions or no deal).
+    """
 
     name: str
     issues: dict[str, IssueForecast]
     outcome: Outcome
     trace: dict[str, Any]
+    kind: str = "collective-choice"
+    converged: bool | None = None
+    warnings: tuple[str, ...] = ()
+    rejected_by: tuple[str, ...] = ()
+
+    @property
+    def in_zone(self) -> bool:
+        """Whether every veto player accepts the whole settlement."""
+        return not self.rejected_by and all(
+            item.in_zone is not False for item in self.issues.values()
+        )
 
 
 @dataclass(frozen=True)
 class Forecast:
-    """The result of :func:`forecast`."""
+    """The result of :func:`forecast`: every model's forecast, checked against the zone."""
 
     scenario: Scenario
     problem: Problem
     models: dict[str, ModelForecast]
     seed: int | None = None
+    zone: Zone | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The forecast in the JSON layout of DESIGN.md."""
-        return {
+        """The forecast in the JSON layout of DESIGN.md and docs/output.md."""
+        result: dict[str, Any] = {
             "scenario": self.scenario.id,
             "as_of": self.problem.as_of.isoformat() if self.problem.as_of else None,
             "seed": self.seed,
-            "models": {
-                name: {
-                    "issues": {
-                        issue_id: {
-                            "value": item.value,
-                            "label": item.label,
-                            "low": item.low,
-                            "high": item.high,
-                        }
-                        for issue_id, item in model.issues.items()
-                    },
-                    "trace": model.trace,
-                }
-                for name, model in self.models.items()
-            },
         }
+        if self.zone is not None:
+            result["zone"] = self.zone.to_json()
+            result["verdict"] = self.zone.verdict()
+        result["models"] = {name: model_json(model) for name, model in self.models.items()}
+        return result
 
     def position_range(self, issue_id: str) -> tuple[float, float]:
         """Lowest and highest actor position on an issue, in its unit (first draw)."""
@@ -101,12 +118,89 @@ def forecast(
         Passed to stochastic models.
     """
     problem = compile(scenario, date=date)
+    agreement = zone(scenario, date=date)
     chosen = [get_model(m) if isinstance(m, str) else m for m in (models or list(registry()))]
     results: dict[str, ModelForecast] = {}
     for model in chosen:
         outcome = model.run(problem, rng=seed)
-        results[model.name] = _summarise(scenario, problem, outcome)
-    return Forecast(scenario, problem, results, seed)
+        summary = _summarise(scenario, problem, outcome)
+        results[model.name] = check_against_zone(summary, model.traits.kind, problem, agreement)
+    return Forecast(scenario, problem, results, seed, agreement)
+
+
+def model_json(model: ModelForecast) -> dict[str, Any]:
+    """One model's entry of the forecast JSON."""
+    return {
+        "kind": model.kind,
+        "converged": model.converged,
+        "warnings": list(model.warnings),
+        "in_zone": model.in_zone,
+        "rejected_by": list(model.rejected_by),
+        "issues": {
+            issue_id: {
+                "value": item.value,
+                "label": item.label,
+                "low": item.low,
+                "high": item.high,
+                "in_zone": item.in_zone,
+                "rejected_by": list(item.rejected_by),
+            }
+            for issue_id, item in model.issues.items()
+        },
+        "trace": model.trace,
+    }
+
+
+def check_against_zone(
+    summary: ModelForecast, kind: str, problem: Problem, agreement: Zone | None
+) -> ModelForecast:
+    """The model's forecast marked in or out of the zone, with its kind and convergence."""
+    converged = _converged(summary.outcome)
+    warnings = list(summary.outcome.diagnostics.get("warnings", ()))
+    if converged is False and not warnings:
+        warnings.append(f"{summary.name} did not settle within its rounds on some issues")
+    issues = summary.issues
+    rejected: tuple[str, ...] = ()
+    if agreement is not None:
+        issues = {
+            issue_id: dataclasses.replace(
+                item,
+                in_zone=_inside(agreement, issue_id, item.value),
+                rejected_by=agreement.rejected_by(issue_id, item.value),
+            )
+            for issue_id, item in summary.issues.items()
+        }
+        point = problem.to_unit_scale([[issues[i].value for i in problem.issue_ids]])
+        outside, short = rejections(problem.take(slice(0, 1)), point)
+        veto = problem.veto_players
+        rejected = tuple(
+            actor
+            for a, actor in enumerate(problem.actor_ids)
+            if veto[a] and (outside[0, a].any() or short[0, a])
+        )
+    return dataclasses.replace(
+        summary,
+        issues=issues,
+        kind=kind,
+        converged=converged,
+        warnings=tuple(warnings),
+        rejected_by=rejected,
+    )
+
+
+def _inside(agreement: Zone, issue_id: str, value: float) -> bool:
+    item = agreement.issues[issue_id]
+    if item.low is None or item.high is None:
+        return False
+    tolerance = 1e-9 * max(1.0, abs(value))
+    return item.low - tolerance <= value <= item.high + tolerance
+
+
+def _converged(outcome: Outcome) -> bool | None:
+    flags = outcome.diagnostics.get("converged")
+    if flags is None:
+        return None
+    return bool(np.all(np.asarray(flags)))
 
 
 def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:

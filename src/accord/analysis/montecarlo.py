@@ -35,7 +35,14 @@ from typing import Any
 
 import numpy as np
 
-from accord.analysis.forecast import Forecast, IssueForecast, ModelForecast, concessions
+from accord.analysis.forecast import (
+    Forecast,
+    IssueForecast,
+    ModelForecast,
+    check_against_zone,
+    concessions,
+)
+from accord.analysis.zone import Zone, zone
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
 from accord.errors import InputError
 from accord.models.base import ForecastModel, Outcome, parameters
@@ -201,6 +208,8 @@ class MonteCarlo:
     settlement: dict[str, FloatArray]
     feasible: dict[str, BoolArray] = field(default_factory=dict)
     model_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+    zone: Zone | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
 
     @property
     def draws(self) -> int:
@@ -283,13 +292,30 @@ class MonteCarlo:
             if summary.deal_probability is not None:
                 entry["deal_probability"] = _round(summary.deal_probability)
             models[name] = entry
-        return {
+        point = self.to_forecast()
+        for name, entry in models.items():
+            checked = point.models[name]
+            entry.update(
+                {
+                    "kind": checked.kind,
+                    "in_zone": checked.in_zone,
+                    "rejected_by": list(checked.rejected_by),
+                }
+            )
+            for issue_id, item in entry["issues"].items():
+                item["in_zone"] = checked.issues[issue_id].in_zone
+                item["rejected_by"] = list(checked.issues[issue_id].rejected_by)
+        result: dict[str, Any] = {
             "scenario": self.scenario.id,
             "as_of": self.problem.as_of.isoformat() if self.problem.as_of else None,
             "seed": self.seed,
             "draws": self.draws,
-            "models": models,
         }
+        if self.zone is not None:
+            result["zone"] = self.zone.to_json()
+            result["verdict"] = self.zone.verdict()
+        result["models"] = models
+        return result
 
     def to_forecast(self) -> Forecast:
         """The medians and 80 % intervals as a :class:`Forecast`, for the forecast renderers.
@@ -317,8 +343,13 @@ class MonteCarlo:
                     by_actor,
                 )
             outcome = Outcome(name, self.problem.to_unit_scale(self.settlement[name]))
-            results[name] = ModelForecast(name, issues, outcome, {})
-        return Forecast(self.scenario, self.problem, results, self.seed)
+            results[name] = check_against_zone(
+                ModelForecast(name, issues, outcome, {}),
+                self.kinds.get(name, "collective-choice"),
+                self.problem,
+                self.zone,
+            )
+        return Forecast(self.scenario, self.problem, results, self.seed, self.zone)
 
 
 def _round(value: float) -> float | None:
@@ -405,4 +436,6 @@ def simulate(
         settlement,
         feasible,
         {model.name: parameters(model) for model in models},
+        zone=zone(scenario, draws=draws, seed=seed),
+        kinds={model.name: model.traits.kind for model in models},
     )

@@ -48,7 +48,6 @@ König (eds.), *The European Union Decides*, Cambridge University Press (the com
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
@@ -570,20 +569,7 @@ def _step(
 
 def _stack(problems: list[Problem]) -> Problem:
     """Stack one-draw problems of the same scenario along the draw axis."""
-
-    def joined(name: str) -> FloatArray:
-        array = np.concatenate([getattr(problem, name) for problem in problems])
-        array.flags.writeable = False
-        return array
-
-    return dataclasses.replace(
-        problems[0],
-        capability=joined("capability"),
-        position=joined("position"),
-        salience=joined("salience"),
-        walk_away=joined("walk_away"),
-        status_quo=joined("status_quo"),
-    )
+    return Problem.concat(problems)
 
 
 def _run_stacked(

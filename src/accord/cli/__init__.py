@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+import warnings
+from typing import Annotated, Any
 
 import typer
 
@@ -25,9 +26,11 @@ from accord.cli import (  # noqa: F401  - registers the commands
     sensitivity,
     serve,
     sweep,
+    zone,
 )
 from accord.cli.common import app, fail
 from accord.errors import InputError
+from accord.scenario.schema import ScenarioNotice
 
 __all__ = ["app", "main"]
 
@@ -47,8 +50,27 @@ def _root(
     """Model and forecast multi-party negotiations."""
 
 
+def _show_notice(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    """Scenario notices as one plain line on stderr; other warnings as Python shows them."""
+    if issubclass(category, ScenarioNotice):
+        sys.stderr.write(f"notice: {message}\n")
+        return
+    _python_showwarning(message, category, filename, lineno, file, line)
+
+
+_python_showwarning = warnings.showwarning
+
+
 def main() -> None:
     """Entry point of the ``accord`` console script."""
+    warnings.showwarning = _show_notice
     try:
         app()
     except InputError as error:

@@ -18,6 +18,7 @@ from accord.scenario.load import write_atomic
 
 COMMAND_ORDER = (
     "forecast",
+    "zone",
     "scenarios",
     "models",
     "validate",

@@ -52,6 +52,7 @@ from accord.report.terminal import (
     no_deal_notes,
     trace_events,
     trace_tables,
+    zone_headline,
 )
 from accord.scenario.load import DEFAULT_SCENARIO, load
 
@@ -119,6 +120,8 @@ def forecast(
             screen = console()
             if out is not None:
                 screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+            for line in zone_headline(point):
+                screen.print(line)
             table = forecast_table(point)
             if isinstance(result, MonteCarlo):
                 table.caption = (
@@ -131,8 +134,9 @@ def forecast(
             if isinstance(result, MonteCarlo):
                 for name, feasible in result.feasible.items():
                     screen.print(
-                        f"{name}: a deal beats every party's walk-away point in "
-                        f"{100 * float(feasible.mean()):.0f} % of draws."
+                        f"{name}: finds a deal inside every party's red lines in "
+                        f"{100 * float(feasible.mean()):.0f} % of draws (share of draws under "
+                        f"model {name}, not a calibrated probability)."
                     )
                 screen.print(band_table(result))
                 screen.print(comovement_table(result))

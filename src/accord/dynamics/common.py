@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import InputError
+from accord.scenario.acceptance import utility
 from accord.scenario.compile import FloatArray, Problem, RNGLike, sample_numbers
 from accord.scenario.schema import Number, Scenario, War
 
@@ -78,30 +79,12 @@ def war_of(scenario: Scenario) -> War:
     return scenario.war
 
 
-def utility(position: FloatArray, salience: FloatArray, outcome: FloatArray) -> FloatArray:
-    """Salience-weighted linear utility on [0, 1].
-
-    Parameters
-    ----------
-    position, salience
-        ``[B, A, I]`` on [0, 1].
-    outcome
-        ``[B, I]`` (one outcome per draw) or ``[B, A, I]`` (one per actor).
-
-    Returns
-    -------
-    FloatArray
-        ``[B, A]``; 1 for an actor with no salience anywhere.
-    """
-    point = outcome if outcome.ndim == 3 else outcome[:, None, :]
-    total = salience.sum(axis=-1)
-    loss = (salience * np.abs(point - position)).sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, 1.0 - loss / np.where(total > 0, total, 1.0), 1.0)
-
-
 def reference(problem: Problem, walk_away: FloatArray | None = None) -> FloatArray:
-    """Each actor's no-deal point ``[B, A, I]``: walk-away, else status quo, else its worst end."""
+    """Each actor's no-deal point ``[B, A, I]``: walk-away, else status quo, else its worst end.
+
+    Compensatory (a red line counts as the outcome of no deal on its issue); the acceptance
+    rule of :mod:`accord.scenario.acceptance` keeps red lines hard instead.
+    """
     walk = problem.walk_away if walk_away is None else walk_away
     worst = np.where(problem.position < 0.5, 1.0, 0.0)
     status = np.broadcast_to(problem.status_quo[:, None, :], walk.shape)

@@ -346,7 +346,7 @@ class WarAnalysis:
         """The scenario's problem with battlefield walk-away points (for ``nash`` and talks)."""
         walk = self.walk_away(regime, month)
         walk.flags.writeable = False
-        return dataclasses.replace(self.problem, walk_away=walk)
+        return dataclasses.replace(self.problem, red_line=walk)
 
     def month_labels(self) -> list[str]:
         """``YYYY-MM`` of each tabulated month, counted from the evaluation date."""
@@ -364,7 +364,7 @@ class WarAnalysis:
 
     def stated_walk_away(self, actor: str, issue_id: str) -> float | None:
         """The walk-away point the scenario states for an actor on an issue (point value)."""
-        number = self.scenario.actor(actor).walk_away.get(issue_id)
+        number = self.scenario.actor(actor).red_line.get(issue_id)
         return None if number is None else number.point
 
     def to_json(self) -> dict[str, Any]:

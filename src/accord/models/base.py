@@ -16,12 +16,14 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 
 from accord.errors import InputError
 from accord.scenario.compile import FloatArray, Problem, RNGLike
+
+ModelKind = Literal["collective-choice", "bargaining"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class ModelTraits:
         Reordering actors changes nothing.
     affine_equivariant
         The settlement follows an affine rescaling of an issue's scale.
+    kind
+        ``"collective-choice"``: the talks read as a weighted vote or exchange among every
+        actor, where nobody can simply refuse (compromise, median, eum, smp);
+        ``"bargaining"``: the parties must each agree, and red lines bind (nash). Every
+        forecast is checked against the zone of agreement either way.
     """
 
     stochastic: bool = False
@@ -57,6 +64,7 @@ class ModelTraits:
     zero_capability_inert: bool = True
     order_invariant: bool = True
     affine_equivariant: bool = True
+    kind: ModelKind = "collective-choice"
 
 
 @dataclass(frozen=True, eq=False)

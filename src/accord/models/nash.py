@@ -211,7 +211,7 @@ class NashModel:
     citation: ClassVar[str] = (
         "Nash (1950); Kalai (1977); Schneider, Finke & Bailer (2010), Political Studies 58(1)"
     )
-    traits: ClassVar[ModelTraits] = ModelTraits(multi_issue=True)
+    traits: ClassVar[ModelTraits] = ModelTraits(multi_issue=True, kind="bargaining")
 
     loss: Literal["quadratic", "linear"] = "quadratic"
     weights: Literal["capability", "equal"] = "capability"

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.forecast import Forecast, scaled_trace_keys
@@ -42,7 +43,7 @@ def no_deal_notes(forecast: Forecast) -> list[str]:
             names[a] for a, flag in zip(forecast.problem.actor_ids, short, strict=True) if flag
         ]
         notes.append(
-            f"{model.name}: no deal — no outcome beats the walk-away points of "
+            f"{model.name}: no deal — no outcome keeps within the red lines and beats no deal for "
             f"{' and '.join(blocked)}; its values (marked ✗) are the closest it gets."
         )
     return notes
@@ -55,8 +56,41 @@ def _range(low: float, high: float, issue: Issue) -> str:
     return f"{low_text}–{high_text}"
 
 
+def zone_headline(forecast: Forecast) -> list[str]:
+    """The zone-of-agreement verdict, printed before any model's numbers (empty: none)."""
+    if forecast.zone is None:
+        return []
+    first, *rest = forecast.zone.verdict_lines()
+    lines = [f"[bold]Zone of agreement:[/bold] {escape(first)}"]
+    lines += [f"  • {escape(line)}" for line in rest]
+    outside = [name for name, model in forecast.models.items() if not model.in_zone]
+    if outside and forecast.zone.veto_players:
+        lines.append(
+            "Values marked ✗ lie outside the zone: a veto player named in the last column would "
+            "reject them, so they are not a landing point but where that model's reading of the "
+            "talks goes."
+        )
+    for model in forecast.models.values():
+        for warning in model.warnings:
+            lines.append(f"[yellow]warning:[/yellow] {escape(warning)}")
+    return lines
+
+
+def _rejected(names: dict[str, str], rejected: tuple[str, ...], in_zone: bool | None) -> str:
+    if in_zone is None:
+        return ""
+    if in_zone and not rejected:
+        return "✓ in zone"
+    if not rejected:
+        return "✗ zone empty"
+    return "✗ " + ", ".join(names.get(actor, actor) for actor in rejected)
+
+
 def forecast_table(forecast: Forecast) -> Table:
-    """Per issue and model: the forecast, its nearest anchor, the actors' range, who concedes."""
+    """Per issue and model: the forecast, its anchor, the actors' range, who concedes, the zone.
+
+    The last column says whether the veto players accept the value (the zone of agreement).
+    """
     scenario = forecast.scenario
     as_of = forecast.problem.as_of
     title = f"{scenario.title} — forecast"
@@ -70,7 +104,9 @@ def forecast_table(forecast: Forecast) -> Table:
     table.add_column("Forecast", justify="right", no_wrap=True)
     table.add_column("Nearest anchor", overflow="fold", min_width=30, max_width=52)
     table.add_column("Actors' range", no_wrap=True)
-    table.add_column("Concedes most", overflow="fold", max_width=20)
+    table.add_column("Concedes most (vote reading)", overflow="fold", max_width=20)
+    if forecast.zone is not None:
+        table.add_column("Zone: rejected by", overflow="fold", max_width=24)
     names = _actor_names(forecast)
     infeasible = {
         name
@@ -85,17 +121,19 @@ def forecast_table(forecast: Forecast) -> Table:
             value = format_value(item.value, issue)
             if item.low is not None and item.high is not None:
                 value += f" [{_range(item.low, item.high, issue)}]"
-            if model.name in infeasible:
+            if model.name in infeasible or item.in_zone is False:
                 value = "✗ " + value
-            table.add_row(
+            cells = [
                 issue.name if row == 0 else "",
                 model.name,
                 value,
                 item.label,
                 _range(low, high, issue) if row == 0 else "",
                 names.get(item.concedes_most or "", "—"),
-                end_section=row == len(forecast.models) - 1,
-            )
+            ]
+            if forecast.zone is not None:
+                cells.append(_rejected(names, item.rejected_by, item.in_zone))
+            table.add_row(*cells, end_section=row == len(forecast.models) - 1)
     return table
 
 
@@ -115,6 +153,11 @@ def forecast_csv(forecast: Forecast) -> str:
             "low",
             "high",
             "concedes_most",
+            "kind",
+            "converged",
+            "in_zone",
+            "rejected_by",
+            "no_deal",
         ]
     )
     as_of = forecast.problem.as_of.isoformat() if forecast.problem.as_of else ""
@@ -133,9 +176,20 @@ def forecast_csv(forecast: Forecast) -> str:
                     "" if item.low is None else f"{item.low:.6g}",
                     "" if item.high is None else f"{item.high:.6g}",
                     item.concedes_most or "",
+                    model.kind,
+                    "" if model.converged is None else str(model.converged).lower(),
+                    "" if item.in_zone is None else str(item.in_zone).lower(),
+                    " ".join(item.rejected_by),
+                    str(_no_deal_flag(model)).lower(),
                 ]
             )
     return out.getvalue()
+
+
+def _no_deal_flag(model: Any) -> bool:
+    """Whether a model that can find no deal (nash) found none (first draw)."""
+    trace = model.outcome.trace
+    return "feasible" in trace and not bool(np.asarray(trace["feasible"])[0])
 
 
 def trace_tables(forecast: Forecast) -> Iterable[Table]:

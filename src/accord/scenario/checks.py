@@ -16,7 +16,9 @@ from accord.scenario.schema import Number, Scenario
 
 Path = tuple[str | int, ...]
 
-ACTOR_FIELDS = ("capability", "position", "salience", "walk_away")
+ACTOR_FIELDS = ("capability", "position", "salience", "red_line")
+#: Deprecated names of actor fields in update paths, and the field they now mean.
+FIELD_ALIASES = {"walk_away": "red_line"}
 ISSUE_FIELDS = ("status_quo",)
 
 
@@ -31,6 +33,8 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _guarantees(scenario)
     problems += _ratification(scenario)
     problems += _talks(scenario)
+    problems += _conditions(scenario)
+    problems += _no_deal(scenario)
     problems += _source_references(scenario)
     return problems
 
@@ -105,7 +109,7 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                 actor.capability.bounds()[0],
                 hint="capabilities are non-negative weights; use 0 for an actor without clout",
             )
-        for field in ("positions", "salience", "walk_away"):
+        for field in ("positions", "salience", "red_line"):
             values: dict[str, Number] = getattr(actor, field)
             for issue_id, number in values.items():
                 path = (*base, field, issue_id)
@@ -121,7 +125,7 @@ def _actors(scenario: Scenario) -> Iterator[ErrorDetail]:
                 if field == "salience":
                     problem = _scale_problem(number, scale.min, scale.max, path, "salience")
                 else:
-                    what = "position" if field == "positions" else "walk-away point"
+                    what = "position" if field == "positions" else "red line"
                     problem = _scale_problem(number, issue.min, issue.max, path, what)
                 if problem:
                     yield problem
@@ -157,6 +161,8 @@ def parse_change_path(path: str, scenario: Scenario) -> tuple[str, str, str | No
         return (f"issue:{parts[1]}", parts[2], parts[1])
     if parts[0] not in actor_ids:
         return f"unknown actor id {parts[0]!r}; use one of: {', '.join(sorted(actor_ids))}"
+    if len(parts) >= 2 and parts[1] in FIELD_ALIASES:
+        parts[1] = FIELD_ALIASES[parts[1]]
     if len(parts) < 2 or parts[1] not in ACTOR_FIELDS:
         return (
             f"unknown field {parts[1] if len(parts) > 1 else ''!r}; "
@@ -194,7 +200,7 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
                     path,
                     key,
                     hint="paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
-                    "ACTOR.walk_away.ISSUE, ACTOR.capability or issue.ISSUE.status_quo",
+                    "ACTOR.red_line.ISSUE, ACTOR.capability or issue.ISSUE.status_quo",
                 )
                 continue
             _, field, issue_id = parsed
@@ -232,9 +238,14 @@ def numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
                 yield ("issues", index, name), number
     for index, actor in enumerate(scenario.actors):
         yield ("actors", index, "capability"), actor.capability
-        for field in ("positions", "salience", "walk_away"):
+        for field in ("positions", "salience", "red_line"):
             for issue_id, number in getattr(actor, field).items():
                 yield ("actors", index, field, issue_id), number
+        for position, condition in enumerate(actor.requires):
+            for name in ("at_least", "at_most"):
+                bound = getattr(condition, name)
+                if bound is not None:
+                    yield ("actors", index, "requires", position, name), bound
     for index, update in enumerate(scenario.updates):
         for key, number in update.changes.items():
             yield ("updates", index, "changes", key), number
@@ -300,6 +311,12 @@ def _dynamics_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
                     yield ("ratification", "vetoes", index, name), number
     if scenario.talks is not None and scenario.talks.pull is not None:
         yield ("talks", "pull"), scenario.talks.pull
+    if scenario.no_deal is not None:
+        for issue_id, number in scenario.no_deal.outcome.items():
+            yield ("no_deal", "outcome", issue_id), number
+        for actor_id, entry in scenario.no_deal.actors.items():
+            if entry.cost is not None:
+                yield ("no_deal", "actors", actor_id, "cost"), entry.cost
 
 
 def _below(number: Number, low: float, *, strict: bool = False) -> float | None:
@@ -594,6 +611,108 @@ def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
     )
     for actor_id in talks.strategies:
         yield from _present(_unknown(actor_id, actors, ("talks", "strategies", actor_id), "actor"))
+
+
+def _conditions(scenario: Scenario) -> Iterator[ErrorDetail]:
+    issues = {issue.id: issue for issue in scenario.issues}
+    for index, actor in enumerate(scenario.actors):
+        for position, condition in enumerate(actor.requires):
+            path: Path = ("actors", index, "requires", position)
+            issue = issues.get(condition.issue)
+            if issue is None:
+                yield ErrorDetail(
+                    f"unknown issue id {condition.issue!r}",
+                    (*path, "issue"),
+                    condition.issue,
+                    hint=f"use one of: {', '.join(issues)}",
+                )
+                continue
+            for name in ("at_least", "at_most"):
+                bound = getattr(condition, name)
+                if bound is not None:
+                    yield from _present(
+                        _scale_problem(
+                            bound, issue.min, issue.max, (*path, name), name.replace("_", " ")
+                        )
+                    )
+            if (
+                condition.at_least is not None
+                and condition.at_most is not None
+                and condition.at_least.point > condition.at_most.point
+            ):
+                yield ErrorDetail(
+                    f"condition asks at least {condition.at_least.point:g} and at most "
+                    f"{condition.at_most.point:g}",
+                    path,
+                    condition.at_least.point,
+                    hint="at_least must not exceed at_most",
+                )
+            for source_id in condition.source:
+                if source_id not in {source.id for source in scenario.sources}:
+                    yield ErrorDetail(
+                        f"unknown source id {source_id!r}",
+                        (*path, "source"),
+                        source_id,
+                        hint="add it to the scenario's sources",
+                    )
+
+
+def _no_deal(scenario: Scenario) -> Iterator[ErrorDetail]:
+    no_deal = scenario.no_deal
+    if no_deal is None:
+        return
+    issues = {issue.id: issue for issue in scenario.issues}
+    actors = {actor.id for actor in scenario.actors}
+    for issue_id, number in no_deal.outcome.items():
+        issue = issues.get(issue_id)
+        if issue is None:
+            yield ErrorDetail(
+                f"unknown issue id {issue_id!r}",
+                ("no_deal", "outcome", issue_id),
+                issue_id,
+                hint=f"use one of: {', '.join(issues)}",
+            )
+            continue
+        yield from _present(
+            _scale_problem(
+                number, issue.min, issue.max, ("no_deal", "outcome", issue_id), "no-deal outcome"
+            )
+        )
+    for actor_id, entry in no_deal.actors.items():
+        path: Path = ("no_deal", "actors", actor_id)
+        yield from _present(_unknown(actor_id, actors, path, "actor"))
+        if entry.from_ == "war" and scenario.war is None:
+            yield ErrorDetail(
+                "from: war needs the scenario's war block",
+                (*path, "from"),
+                "war",
+                hint="add a war: block, or give cost: instead",
+            )
+    if no_deal.actors:
+        theatres = {theatre.issue for theatre in scenario.war.theatres} if scenario.war else set()
+        missing = [
+            issue.id
+            for issue in scenario.issues
+            if issue.id not in no_deal.outcome
+            and issue.status_quo is None
+            and issue.id not in theatres
+        ]
+        if missing:
+            yield ErrorDetail(
+                f"no-deal outcome unknown on {', '.join(missing)}",
+                ("no_deal", "outcome"),
+                missing[0],
+                hint="give no_deal.outcome (or the issue's status_quo) on every issue, so each "
+                "actor's utility of no deal is defined",
+            )
+    for source_id in no_deal.source:
+        if source_id not in {source.id for source in scenario.sources}:
+            yield ErrorDetail(
+                f"unknown source id {source_id!r}",
+                ("no_deal", "source"),
+                source_id,
+                hint="add it to the scenario's sources",
+            )
 
 
 def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:

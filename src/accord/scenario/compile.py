@@ -49,14 +49,28 @@ class Problem:
         ``[B, A, I]`` positions mapped to ``[0, 1]`` (0 = the issue's ``min``).
     salience : FloatArray
         ``[B, A, I]`` saliences mapped to ``[0, 1]``.
-    walk_away : FloatArray
-        ``[B, A, I]`` walk-away points in ``[0, 1]``; NaN where none is given.
+    red_line : FloatArray
+        ``[B, A, I]`` red lines (the worst settlement each actor accepts) in ``[0, 1]``; NaN
+        where none is given. The acceptable side is the side of the actor's position
+        (see :mod:`accord.scenario.acceptance`).
     status_quo : FloatArray
         ``[B, I]`` status quo in ``[0, 1]``; NaN where none is given.
     party : BoolArray
-        ``[A]`` whether the deal needs the actor's agreement.
+        ``[A]`` whether the actor negotiates the deal (and so must agree to it).
     scale_min, scale_max : FloatArray
         ``[I]`` the issues' scales, to map results back to their units.
+    veto : BoolArray or None
+        ``[A]`` actors whose consent the deal needs besides the parties (``veto: true``).
+    condition_low, condition_high : FloatArray or None
+        ``[B, A, I]`` the actors' conditions (``requires``) on [0, 1]: no deal unless the issue
+        settles at least ``condition_low`` / at most ``condition_high``; NaN where none.
+    no_deal_outcome : FloatArray or None
+        ``[B, I]`` the outcome if talks fail (``no_deal.outcome``, else the status quo).
+    no_deal_cost : FloatArray or None
+        ``[B, A]`` each actor's cost of no deal in utility on [0, 1] (points / 100); NaN for an
+        actor without a utility condition.
+    no_deal_war : BoolArray or None
+        ``[A]`` actors whose no-deal outcome on the war's theatres comes from the war model.
     """
 
     scenario_id: str
@@ -68,9 +82,25 @@ class Problem:
     capability: FloatArray
     position: FloatArray
     salience: FloatArray
-    walk_away: FloatArray
+    red_line: FloatArray
     status_quo: FloatArray
     party: BoolArray
+    veto: BoolArray | None = None
+    condition_low: FloatArray | None = None
+    condition_high: FloatArray | None = None
+    no_deal_outcome: FloatArray | None = None
+    no_deal_cost: FloatArray | None = None
+    no_deal_war: BoolArray | None = None
+
+    @property
+    def walk_away(self) -> FloatArray:
+        """The red lines, under their deprecated name."""
+        return self.red_line
+
+    @property
+    def veto_players(self) -> BoolArray:
+        """``[A]`` the actors whose consent a deal needs: parties and ``veto`` actors."""
+        return self.party | self.veto if self.veto is not None else self.party
 
     @property
     def draws(self) -> int:
@@ -100,13 +130,63 @@ class Problem:
     def take(self, draws: slice | Sequence[int] | npt.NDArray[np.integer[Any]]) -> Problem:
         """The same problem restricted to some draws (for chunked execution)."""
         index = draws if isinstance(draws, slice) else np.asarray(draws)
+
+        def part(array: FloatArray | None) -> FloatArray | None:
+            return None if array is None else _frozen(array[index])
+
         return dataclasses.replace(
             self,
             capability=_frozen(self.capability[index]),
             position=_frozen(self.position[index]),
             salience=_frozen(self.salience[index]),
-            walk_away=_frozen(self.walk_away[index]),
+            red_line=_frozen(self.red_line[index]),
             status_quo=_frozen(self.status_quo[index]),
+            condition_low=part(self.condition_low),
+            condition_high=part(self.condition_high),
+            no_deal_outcome=part(self.no_deal_outcome),
+            no_deal_cost=part(self.no_deal_cost),
+        )
+
+    def first_draw_constraints(self) -> dict[str, Any]:
+        """The first draw's veto players, conditions and no-deal data, as keyword arguments.
+
+        For :meth:`from_arrays`, when a problem is rebuilt from arrays (levers, sensitivity).
+        """
+
+        def first(array: FloatArray | None) -> FloatArray | None:
+            return None if array is None else array[:1]
+
+        return {
+            "veto": self.veto,
+            "condition_low": first(self.condition_low),
+            "condition_high": first(self.condition_high),
+            "no_deal_outcome": first(self.no_deal_outcome),
+            "no_deal_cost": first(self.no_deal_cost),
+            "no_deal_war": self.no_deal_war,
+        }
+
+    @classmethod
+    def concat(cls, problems: Sequence[Problem]) -> Problem:
+        """Problems of the same actors and issues stacked along the draw axis."""
+
+        def joined(name: str) -> FloatArray:
+            return _frozen(np.concatenate([getattr(problem, name) for problem in problems]))
+
+        def optional(name: str) -> FloatArray | None:
+            arrays = [getattr(problem, name) for problem in problems]
+            return None if any(array is None for array in arrays) else joined(name)
+
+        return dataclasses.replace(
+            problems[0],
+            capability=joined("capability"),
+            position=joined("position"),
+            salience=joined("salience"),
+            red_line=joined("red_line"),
+            status_quo=joined("status_quo"),
+            condition_low=optional("condition_low"),
+            condition_high=optional("condition_high"),
+            no_deal_outcome=optional("no_deal_outcome"),
+            no_deal_cost=optional("no_deal_cost"),
         )
 
     @classmethod
@@ -116,9 +196,16 @@ class Problem:
         position: npt.ArrayLike,
         salience: npt.ArrayLike,
         *,
+        red_line: npt.ArrayLike | None = None,
         walk_away: npt.ArrayLike | None = None,
         status_quo: npt.ArrayLike | None = None,
         party: npt.ArrayLike | None = None,
+        veto: npt.ArrayLike | None = None,
+        condition_low: npt.ArrayLike | None = None,
+        condition_high: npt.ArrayLike | None = None,
+        no_deal_outcome: npt.ArrayLike | None = None,
+        no_deal_cost: npt.ArrayLike | None = None,
+        no_deal_war: npt.ArrayLike | None = None,
         scale_min: npt.ArrayLike | None = None,
         scale_max: npt.ArrayLike | None = None,
         actor_ids: Sequence[str] | None = None,
@@ -129,7 +216,10 @@ class Problem:
 
         Accepts unbatched input (``capability [A]``, ``position [A, I]``) and adds the draw
         axis. Used by tests and by callers that generate problems programmatically.
+        ``walk_away`` is the deprecated name of ``red_line``.
         """
+        if red_line is None:
+            red_line = walk_away
         position_array = np.asarray(position, dtype=np.float64)
         if position_array.ndim == 2:
             position_array = position_array[None]
@@ -140,11 +230,17 @@ class Problem:
         salience_array = np.broadcast_to(
             np.asarray(salience, dtype=np.float64), (batch, actors, issues)
         )
-        walk = (
-            np.full((batch, actors, issues), np.nan)
-            if walk_away is None
-            else np.broadcast_to(np.asarray(walk_away, dtype=np.float64), (batch, actors, issues))
-        )
+
+        def per_actor(values: npt.ArrayLike | None) -> FloatArray | None:
+            if values is None:
+                return None
+            return _frozen(
+                np.broadcast_to(np.asarray(values, dtype=np.float64), (batch, actors, issues))
+            )
+
+        walk = per_actor(red_line)
+        if walk is None:
+            walk = np.full((batch, actors, issues), np.nan)
         status = (
             np.full((batch, issues), np.nan)
             if status_quo is None
@@ -160,9 +256,19 @@ class Problem:
             capability=_frozen(capability_array),
             position=_frozen(position_array),
             salience=_frozen(salience_array),
-            walk_away=_frozen(walk),
+            red_line=_frozen(walk),
             status_quo=_frozen(status),
             party=_frozen(np.zeros(actors, dtype=bool) if party is None else party, dtype=bool),
+            veto=None if veto is None else _frozen(veto, dtype=bool),
+            condition_low=per_actor(condition_low),
+            condition_high=per_actor(condition_high),
+            no_deal_outcome=None
+            if no_deal_outcome is None
+            else _frozen(np.broadcast_to(np.asarray(no_deal_outcome, float), (batch, issues))),
+            no_deal_cost=None
+            if no_deal_cost is None
+            else _frozen(np.broadcast_to(np.asarray(no_deal_cost, float), (batch, actors))),
+            no_deal_war=None if no_deal_war is None else _frozen(no_deal_war, dtype=bool),
         )
 
 
@@ -208,7 +314,7 @@ def as_of(scenario: Scenario, date: dt.date | None = None) -> Scenario:
 def _change_actor(actor: Actor, field: str, issue_id: str | None, number: Number) -> Actor:
     if field == "capability":
         return actor.model_copy(update={"capability": number})
-    attribute = "positions" if field == "position" else field
+    attribute = {"position": "positions", "walk_away": "red_line"}.get(field, field)
     assert issue_id is not None
     values = {**getattr(actor, attribute), issue_id: number}
     return actor.model_copy(update={attribute: values})
@@ -257,8 +363,21 @@ def compile(
     capability = sample([[actor.capability] for actor in actors])[:, :, 0]
     position = sample([[actor.positions[issue.id] for issue in issues] for actor in actors])
     salience = sample([[actor.salience[issue.id] for issue in issues] for actor in actors])
-    walk_away = sample([[actor.walk_away.get(issue.id) for issue in issues] for actor in actors])
+    red_line = sample([[actor.red_line.get(issue.id) for issue in issues] for actor in actors])
     status_quo = sample([[issue.status_quo for issue in issues]])[:, 0, :]
+    conditions_low, conditions_high = _conditions(actors, issues)
+    condition_low = sample(conditions_low)
+    condition_high = sample(conditions_high)
+    no_deal = current.no_deal
+    outcome_numbers = [
+        (no_deal.outcome.get(issue.id) if no_deal else None) or issue.status_quo for issue in issues
+    ]
+    no_deal_outcome = sample([outcome_numbers])[:, 0, :]
+    entries = [no_deal.actors.get(actor.id) if no_deal else None for actor in actors]
+    no_deal_cost = sample([[entry.cost if entry else None for entry in entries]])[:, 0, :]
+    from_war = [entry is not None and entry.from_ == "war" for entry in entries]
+    # An actor whose no-deal outcome comes from the war has a utility condition even at no cost.
+    no_deal_cost = np.where(np.isnan(no_deal_cost) & np.array(from_war), 0.0, no_deal_cost)
     return Problem(
         scenario_id=current.id,
         as_of=current.as_of,
@@ -271,10 +390,36 @@ def compile(
         salience=_frozen(
             (salience - salience_scale.min) / (salience_scale.max - salience_scale.min)
         ),
-        walk_away=_frozen((walk_away - low) / span),
+        red_line=_frozen((red_line - low) / span),
         status_quo=_frozen((status_quo - low) / span),
         party=_frozen([actor.party for actor in actors], dtype=bool),
+        veto=_frozen([actor.veto for actor in actors], dtype=bool),
+        condition_low=_frozen((condition_low - low) / span),
+        condition_high=_frozen((condition_high - low) / span),
+        no_deal_outcome=_frozen((no_deal_outcome - low) / span),
+        no_deal_cost=_frozen(no_deal_cost / 100.0),
+        no_deal_war=_frozen(from_war, dtype=bool),
     )
+
+
+def _conditions(
+    actors: Sequence[Actor], issues: Sequence[Issue]
+) -> tuple[list[list[Number | None]], list[list[Number | None]]]:
+    """Per actor and issue the tightest ``at_least`` and ``at_most`` condition (None: none)."""
+    low: list[list[Number | None]] = []
+    high: list[list[Number | None]] = []
+    for actor in actors:
+        low_row: list[Number | None] = []
+        high_row: list[Number | None] = []
+        for issue in issues:
+            mine = [condition for condition in actor.requires if condition.issue == issue.id]
+            floors = [c.at_least for c in mine if c.at_least is not None]
+            ceilings = [c.at_most for c in mine if c.at_most is not None]
+            low_row.append(max(floors, key=lambda n: n.point) if floors else None)
+            high_row.append(min(ceilings, key=lambda n: n.point) if ceilings else None)
+        low.append(low_row)
+        high.append(high_row)
+    return low, high
 
 
 def sample_numbers(

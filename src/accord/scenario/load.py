@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 
 from accord.errors import ErrorDetail, InputError
 from accord.scenario import checks
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Scenario, ScenarioNotice
 
 MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_SCENARIO = "ukraine-2025"
@@ -159,15 +160,30 @@ def parse(data: Any, name: str, marks: Marks | None = None) -> Scenario:
             line=1,
         )
     try:
-        scenario = Scenario.model_validate(data)
+        with warnings.catch_warnings(record=True) as notices:
+            warnings.simplefilter("always", ScenarioNotice)
+            scenario = Scenario.model_validate(data)
     except ValidationError as error:
         raise InputError(
             name, [locate(detail, marks) for detail in pydantic_details(error)]
         ) from None
+    _renamed_fields_notice(name, [str(notice.message) for notice in notices])
     problems = checks.check(scenario)
     if problems:
         raise InputError(name, [locate(problem, marks) for problem in problems])
     return scenario
+
+
+def _renamed_fields_notice(name: str, messages: list[str]) -> None:
+    """One notice per file for actors that still say ``walk_away`` (read as ``red_line``)."""
+    actors = [message.split(":", 1)[0].removeprefix("actor ") for message in messages]
+    if actors:
+        warnings.warn(
+            f"{name}: walk_away is deprecated and was read as red_line (actors: "
+            f"{', '.join(actors)}); `accord convert {name} NEW.yaml` rewrites the file",
+            ScenarioNotice,
+            stacklevel=3,
+        )
 
 
 def pydantic_details(error: ValidationError) -> Iterator[ErrorDetail]:

@@ -1,8 +1,10 @@
 """The scenario file format: typed, immutable, validated with pydantic v2.
 
 A scenario describes a negotiation: its sources, issues (each on a labelled scale), actors
-(capability, and per issue a position, a salience and an optional walk-away point) and dated
-updates that overlay those values, so the scenario can be evaluated as of any date.
+(capability, and per issue a position, a salience and an optional red line; optional
+non-compensatory conditions; whether the deal needs their consent), what happens if talks fail
+(``no_deal``) and dated updates that overlay those values, so the scenario can be evaluated as of
+any date.
 Optional blocks describe what lies behind the table: the ``war`` (who holds which regions, how
 fast the front moves under each aid regime, what fighting costs each side), the ``guarantees``
 that make a deal last, its ``ratification`` (referendum with its polls, veto players) and
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -166,6 +169,37 @@ class Issue(_Frozen):
         return self
 
 
+class ScenarioNotice(UserWarning):
+    """A one-line notice about a scenario file that still loads (e.g. a deprecated field)."""
+
+
+class Condition(_Frozen):
+    """A non-compensatory condition: no deal unless the issue settles at least/at most a value.
+
+    It acts like a red line but is shown as a condition ("no deal unless donbas ≥ 95").
+    """
+
+    issue: Identifier
+    at_least: Number | None = None
+    at_most: Number | None = None
+    source: list[str] = Field(default_factory=list, description="Ids from the scenario's sources.")
+    estimate: bool = False
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _source_list(cls, raw: Any) -> Any:
+        if isinstance(raw, dict) and isinstance(raw.get("source"), str):
+            raw = {**raw, "source": [raw["source"]]}
+        return raw
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Condition:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a condition needs at_least or at_most")
+        return self
+
+
 ActorKind = Literal["state", "bloc", "institution", "leader", "public", "group", "person"]
 
 
@@ -182,10 +216,90 @@ class Actor(_Frozen):
     capability: Number
     positions: dict[str, Number] = Field(description="Issue id -> position on its scale.")
     salience: dict[str, Number] = Field(description="Issue id -> salience on the scale.")
-    walk_away: dict[str, Number] = Field(
-        default_factory=dict,
-        description="Issue id -> the worst settlement the actor would accept (reservation point).",
+    veto: bool = Field(
+        default=False,
+        description="Whether the deal needs this actor's consent although it is not at the table "
+        "(e.g. a parliament). Veto players are every party plus every actor with veto: true.",
     )
+    red_line: dict[str, Number] = Field(
+        default_factory=dict,
+        description="Issue id -> the worst settlement the actor accepts: a hard constraint; the "
+        "acceptable side is the side of its position.",
+    )
+    requires: list[Condition] = Field(
+        default_factory=list,
+        description="Conditions without which the actor accepts no deal (e.g. donbas at_least 95).",
+    )
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _walk_away_is_red_line(cls, raw: Any) -> Any:
+        """Read the deprecated ``walk_away`` as ``red_line``, with a one-line notice."""
+        if isinstance(raw, dict) and "walk_away" in raw:
+            if "red_line" in raw:
+                raise ValueError(
+                    "give red_line only (walk_away is its deprecated name, not a second field)"
+                )
+            raw = {**raw, "red_line": raw["walk_away"]}
+            del raw["walk_away"]
+            warnings.warn(
+                f"actor {raw.get('id', '?')}: walk_away is deprecated, read as red_line "
+                "(`accord convert FILE NEW.yaml` rewrites the file)",
+                ScenarioNotice,
+                stacklevel=2,
+            )
+        return raw
+
+    @property
+    def is_veto_player(self) -> bool:
+        """Whether the deal needs this actor's consent (a party, or ``veto: true``)."""
+        return self.party or self.veto
+
+
+class NoDealActor(_Frozen):
+    """What failing to agree costs one actor, beyond the no-deal outcome itself."""
+
+    cost: Number | None = Field(
+        default=None,
+        description="Cost of no deal in utility points (0-100, the scale of docs/zone.md), "
+        "subtracted from the actor's utility of the no-deal outcome.",
+    )
+    from_: Literal["war"] | None = Field(
+        default=None,
+        alias="from",
+        description="'war': the no-deal outcome on the war's theatres is the war model's "
+        "projection of fighting on.",
+    )
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _something(self) -> NoDealActor:
+        if self.cost is None and self.from_ is None:
+            raise ValueError("give cost (utility points) or from: war")
+        return self
+
+
+class NoDeal(_Frozen):
+    """What happens if the talks fail: the outcome per issue and what that costs each actor.
+
+    With a ``no_deal`` block, a veto player accepts only outcomes worth at least as much to it as
+    no deal (its utility of ``outcome`` minus its ``cost``); without one, red lines and conditions
+    alone decide.
+    """
+
+    outcome: dict[str, Number] = Field(
+        default_factory=dict,
+        description="Issue id -> the outcome if talks fail (default: the issue's status quo).",
+    )
+    actors: dict[str, NoDealActor] = Field(
+        default_factory=dict,
+        description="Actor id -> its cost of no deal, or from: war. Actors not listed have no "
+        "utility condition.",
+    )
+    source: list[str] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -206,8 +320,8 @@ class Update(_Frozen):
     """A dated overlay: what happened and which values it changed.
 
     ``changes`` maps a path to a new number. Paths are ``ACTOR.capability``,
-    ``ACTOR.position.ISSUE``, ``ACTOR.salience.ISSUE``, ``ACTOR.walk_away.ISSUE`` and
-    ``issue.ISSUE.status_quo``.
+    ``ACTOR.position.ISSUE``, ``ACTOR.salience.ISSUE``, ``ACTOR.red_line.ISSUE`` (the deprecated
+    ``ACTOR.walk_away.ISSUE`` reads as it) and ``issue.ISSUE.status_quo``.
     """
 
     date: dt.date
@@ -474,6 +588,9 @@ class Scenario(_Frozen):
         default=None, description="Referendum and veto players besides the negotiators."
     )
     talks: Talks | None = Field(default=None, description="Settings for simulated talks.")
+    no_deal: NoDeal | None = Field(
+        default=None, description="The outcome if talks fail and what it costs each actor."
+    )
     licence: str | None = Field(default=None, description="Licence or notice for the data.")
 
     def issue(self, issue_id: str) -> Issue:
@@ -483,6 +600,11 @@ class Scenario(_Frozen):
     def actor(self, actor_id: str) -> Actor:
         """Return the actor with this id."""
         return next(actor for actor in self.actors if actor.id == actor_id)
+
+    @property
+    def veto_players(self) -> list[Actor]:
+        """The actors whose consent a deal needs: every party and every ``veto: true`` actor."""
+        return [actor for actor in self.actors if actor.is_veto_player]
 
 
 def json_schema() -> dict[str, Any]:
