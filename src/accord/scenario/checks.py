@@ -775,9 +775,17 @@ def _base_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
             yield ("issues", index, "status_quo"), issue.status_quo
     for index, actor in enumerate(scenario.actors):
         yield ("actors", index, "capability"), actor.capability
-        for field in ("positions", "salience", "walk_away"):
+        for field in ("positions", "salience", "red_line"):
             for issue_id, number in getattr(actor, field).items():
                 yield ("actors", index, field, issue_id), number
+        for position, condition in enumerate(actor.requires):
+            for name in ("at_least", "at_most"):
+                bound = getattr(condition, name)
+                if bound is not None:
+                    path: Path = ("actors", index, "requires", position, name)
+                    yield path, bound.model_copy(
+                        update={"source": [*bound.source, *condition.source]}
+                    )
 
 
 def look_ahead(scenario: Scenario) -> list[ErrorDetail]:
