@@ -611,6 +611,18 @@ def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
     )
     for actor_id in talks.strategies:
         yield from _present(_unknown(actor_id, actors, ("talks", "strategies", actor_id), "actor"))
+    sources = {source.id for source in scenario.sources}
+    for index, host in enumerate(talks.mediators):
+        path: Path = ("talks", "mediators", index)
+        if host.id in actors:
+            yield ErrorDetail(
+                f"mediator {host.id!r} is also an actor",
+                (*path, "id"),
+                host.id,
+                hint="a host without a vote is not an actor; drop one of the two",
+            )
+        for source_id in host.source:
+            yield from _present(_unknown(source_id, sources, (*path, "source"), "source"))
 
 
 def _conditions(scenario: Scenario) -> Iterator[ErrorDetail]:
