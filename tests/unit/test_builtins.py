@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from accord.scenario import builtin_ids, load
@@ -128,3 +130,52 @@ def test_strict_validate_reports_look_ahead(tmp_path) -> None:
     strict = CliRunner().invoke(app, ["validate", "--strict", str(path)])
     assert plain.exit_code == 0
     assert strict.exit_code == 2 and "kyiv.position.x cites late" in strict.output
+
+
+def test_the_15_year_guarantee_term_is_not_known_before_28_december() -> None:
+    # Addendum C1: the term first became public on 28-29 Dec 2025, not at Berlin.
+    scenario = load("ukraine-2025")
+    dated = {source.id: source.date for source in scenario.sources}
+    for update in scenario.updates:
+        if update.date >= dt.date(2025, 12, 28):
+            continue
+        text = update.model_dump_json()
+        assert "15 year" not in text and "15-year" not in text, update.date
+        cited = set(update.sources) | {s for n in update.changes.values() for s in n.source}
+        assert not cited & {"S69", "S70", "S71", "S72"}, update.date
+    assert dated["S69"] == dt.date(2025, 12, 29)
+
+
+def test_ukraine_issues_and_actors_of_issue_13() -> None:
+    scenario = load("ukraine-2025")
+    issues = {issue.id for issue in scenario.issues}
+    assert {"guarantees", "foreign_forces", "recognition", "donbas"} <= issues
+    assert {"eu_accession", "sequencing"} <= issues
+    rada = scenario.actor("rada")
+    assert rada.veto and not rada.party and rada in scenario.veto_players
+    assert scenario.actor("slovakia")
+    assert scenario.talks is not None
+    hosts = {host.id for host in scenario.talks.mediators}
+    assert "uae" in hosts and not hosts & {actor.id for actor in scenario.actors}
+    russia = scenario.actor("russia")
+    assert [c.issue for c in russia.requires] == ["donbas"]
+    # Russia's objection is to foreign troops, not to a guarantee on paper.
+    assert russia.positions["guarantees"].point > russia.positions["foreign_forces"].point
+    veto = next(v for v in scenario.ratification.vetoes if v.id == "eu_council")
+    assert "slovakia" in veto.actors
+
+
+def test_mediators_must_not_be_actors_and_cite_known_sources() -> None:
+    from accord.errors import InputError
+    from accord.scenario import parse
+
+    data = _dated_scenario(
+        talks={
+            "mediator": "kyiv",
+            "mediators": [{"id": "kyiv", "name": "Kyiv", "source": ["nowhere"]}],
+        }
+    )
+    with pytest.raises(InputError) as caught:
+        parse(data, "dated")
+    text = caught.value.render(limit=None)
+    assert "mediator 'kyiv' is also an actor" in text and "unknown source id 'nowhere'" in text
