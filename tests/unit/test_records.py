@@ -47,7 +47,7 @@ def test_records_round_trip_newest_first(tmp_path: Path) -> None:
     assert [record.id for record in store.list()] == [second.id, first.id]
     assert store.get("latest").id == second.id
     again = store.get(first.id)
-    assert again.models == {"compromise": {}, "median": {}}
+    assert again.models == {"compromise": {"within_zone": False}, "median": {"within_zone": False}}
     assert again.kind == "forecast" and again.scenario == "emission-1994" and again.seed is None
     assert second.seed == 4 and second.results["draws"] == 300
     assert again.results["models"]["compromise"]["issues"]["delay"]["value"] == pytest.approx(

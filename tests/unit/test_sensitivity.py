@@ -153,14 +153,14 @@ def test_inputs_are_the_ranged_model_inputs_named_like_set_paths() -> None:
         "a.position.x",
         "b.capability",
         "b.salience.x",
-        "b.walk_away.x",
+        "b.red_line.x",
     ]
     assert [item.kind for item in found] == [
         "status_quo",
         "position",
         "capability",
         "salience",
-        "walk_away",
+        "red_line",
     ]
     assert found[2].mode == 2 and found[1].mode is None
     assert group_names(found, "actor") == ["status quo", "a", "b", "b", "b"]
@@ -188,9 +188,9 @@ def test_an_issue_no_input_moves_has_zero_indices_and_inputs_that_do_not_matter_
     )
     ranked = [index.name for index in result.outputs["x"].indices]
     # compromise ignores walk-away points and the status quo: they cannot explain anything.
-    assert set(ranked[-2:]) == {"b.walk_away.x", "issue.x.status_quo"}
+    assert set(ranked[-2:]) == {"b.red_line.x", "issue.x.status_quo"}
     total = {index.name: index.values["ST"] for index in result.outputs["x"].indices}
-    assert total["b.walk_away.x"] == pytest.approx(0, abs=1e-12)
+    assert total["b.red_line.x"] == pytest.approx(0, abs=1e-12)
     assert total["a.position.x"] > 0.3
     data = result.to_json()
     assert data["model"] == "compromise" and data["ranked_by"] == "ST"

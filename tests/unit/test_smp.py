@@ -51,6 +51,7 @@ def test_registered_with_smpc_defaults() -> None:
         "stop_tolerance": 0.02,
         "position_tolerance": 1e-3,
         "chunk_size": None,
+        "within_zone": False,
     }
 
 

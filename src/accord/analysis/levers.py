@@ -128,7 +128,7 @@ def apply_levers(problem: Problem, levers: Sequence[Lever]) -> Problem:
     rows = len(levers) + 1
     arrays = {
         name: np.repeat(getattr(problem, name)[:1], rows, axis=0).copy()
-        for name in ("capability", "position", "salience", "walk_away", "status_quo")
+        for name in ("capability", "position", "salience", "red_line", "status_quo")
     }
     actors = {actor: i for i, actor in enumerate(problem.actor_ids)}
     issues = {issue: d for d, issue in enumerate(problem.issue_ids)}
@@ -142,7 +142,7 @@ def apply_levers(problem: Problem, levers: Sequence[Lever]) -> Problem:
         arrays["capability"],
         arrays["position"],
         arrays["salience"],
-        red_line=arrays["walk_away"],
+        red_line=arrays["red_line"],
         status_quo=arrays["status_quo"],
         party=problem.party,
         **problem.first_draw_constraints(),

@@ -67,7 +67,7 @@ DEFAULT_SAMPLES = {"sobol": 512, "morris": 40}
 MORRIS_LEVELS = 4
 SAMPLES_PER_CHUNK = 16
 ROWS_PER_CHUNK = 4096
-_KIND_NAMES = {"positions": "position", "salience": "salience", "walk_away": "walk_away"}
+_KIND_NAMES = {"positions": "position", "salience": "salience", "red_line": "red_line"}
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ class ScenarioFunction:
         rows = values.shape[0]
         unit = (values - self.offset) / self.scale
         arrays: dict[str, FloatArray] = {}
-        for name in ("capability", "position", "salience", "walk_away", "status_quo"):
+        for name in ("capability", "position", "salience", "red_line", "status_quo"):
             source = getattr(self.base, name)
             arrays[name] = np.repeat(source, rows, axis=0)
         for column, (name, index) in enumerate(self.targets):
@@ -206,7 +206,7 @@ class ScenarioFunction:
             arrays["capability"],
             arrays["position"],
             arrays["salience"],
-            red_line=arrays["walk_away"],
+            red_line=arrays["red_line"],
             status_quo=arrays["status_quo"],
             party=self.base.party,
             **self.base.first_draw_constraints(),

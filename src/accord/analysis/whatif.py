@@ -2,7 +2,7 @@
 
 A what-if is one more update, applied after the scenario's dated updates as of the evaluation
 date. Its paths use the grammar of scenario updates (``ACTOR.capability``,
-``ACTOR.position.ISSUE``, ``ACTOR.salience.ISSUE``, ``ACTOR.walk_away.ISSUE``,
+``ACTOR.position.ISSUE``, ``ACTOR.salience.ISSUE``, ``ACTOR.red_line.ISSUE``,
 ``issue.ISSUE.status_quo``) and its values are numbers in the scenario format: a value, a range
 ``[low, high]`` or ``{low, mode, high}``. An overlay file holds the same in YAML::
 
@@ -35,7 +35,7 @@ from accord.scenario.schema import Number, Scenario, Update
 
 SET_OPTION = "--set"
 _PATH_HINT = (
-    "paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, ACTOR.walk_away.ISSUE, "
+    "paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, ACTOR.red_line.ISSUE, "
     "ACTOR.capability or issue.ISSUE.status_quo"
 )
 _VALUE_HINT = "write a number, a range [low, high] or {low: L, mode: M, high: H}"

@@ -9,12 +9,14 @@ van den Bos, J. M. M. (1991). *Dutch EC Policy Making*. Amsterdam: Thesis Publis
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from accord.models.base import ModelTraits, Outcome, register_model
+from accord.models.restricted import run_within_zone
 from accord.scenario.compile import FloatArray, Problem, RNGLike
 
 
@@ -46,9 +48,13 @@ class CompromiseModel:
         "van den Bos (1991)"
     )
     traits: ClassVar[ModelTraits] = ModelTraits()
+    within_zone: bool = False
+    """Hold positions and the settlement inside the veto players' red lines (docs/zone.md)."""
 
     def run(self, problem: Problem, *, rng: RNGLike = None) -> Outcome:
         """Weighted means per draw and issue."""
+        if self.within_zone:
+            return run_within_zone(dataclasses.replace(self, within_zone=False), problem, rng)
         capability = problem.capability[:, :, None]
         position = problem.position
         settlement = weighted_mean(capability * problem.salience, position)

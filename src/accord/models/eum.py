@@ -107,6 +107,7 @@ decision model. *J. Theoretical Politics* 23(4):510-531 (also ICAART 2011).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -117,6 +118,7 @@ from accord.errors import InputError
 from accord.models.base import ModelTraits, Outcome, register_model
 from accord.models.compromise import weighted_mean
 from accord.models.eum_kernels import Variant, bargaining_kernel, median, normalised
+from accord.models.restricted import run_within_zone
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
 IntArray = npt.NDArray[np.intp]
@@ -263,6 +265,8 @@ class ExpectedUtilityModel:
     max_rounds: int = 10
     risk: bool = True
     forecast: Forecast = "median"
+    within_zone: bool = False
+    """Hold positions and the settlement inside the veto players' red lines (docs/zone.md)."""
 
     def run(self, problem: Problem, *, rng: RNGLike = None) -> Outcome:
         """Simulate every issue of every draw and read off the forecast (``rng`` is unused).
@@ -270,6 +274,8 @@ class ExpectedUtilityModel:
         Issues are independent, so each (draw, issue) pair is one row of a single batch,
         processed in chunks of rows.
         """
+        if self.within_zone:
+            return run_within_zone(dataclasses.replace(self, within_zone=False), problem, rng)
         self._check()
         draws, actors, issues = problem.position.shape
         rows = draws * issues

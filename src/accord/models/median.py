@@ -13,12 +13,14 @@ Mesquita & Stokman (eds.), *European Community Decision Making*, Yale UP, 71-104
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
 from accord.models.base import ModelTraits, Outcome, register_model
+from accord.models.restricted import run_within_zone
 from accord.scenario.compile import FloatArray, Problem, RNGLike
 
 
@@ -50,9 +52,13 @@ class MedianModel:
     summary: ClassVar[str] = "capability × salience weighted median (Condorcet winner)"
     citation: ClassVar[str] = "Black (1948); Bueno de Mesquita (1994)"
     traits: ClassVar[ModelTraits] = ModelTraits()
+    within_zone: bool = False
+    """Hold positions and the settlement inside the veto players' red lines (docs/zone.md)."""
 
     def run(self, problem: Problem, *, rng: RNGLike = None) -> Outcome:
         """Weighted medians per draw and issue."""
+        if self.within_zone:
+            return run_within_zone(dataclasses.replace(self, within_zone=False), problem, rng)
         weights = problem.capability[:, :, None] * problem.salience
         settlement = weighted_median(weights, problem.position)
         return Outcome(self.name, settlement)

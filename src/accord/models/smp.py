@@ -24,6 +24,7 @@ Efird, B., Lester, S. & Wise, B. (2016). Analyzing coalitions in China's policy 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -32,6 +33,7 @@ import numpy as np
 from accord.errors import InputError
 from accord.models import smp_kernels as kernels
 from accord.models.base import ModelTraits, Outcome, register_model
+from accord.models.restricted import run_within_zone
 from accord.models.smp_kernels import (
     BargainInterpolation,
     BigRAdjust,
@@ -153,9 +155,13 @@ class SMPModel:
     stop_tolerance: float = 0.02
     position_tolerance: float = 1e-3
     chunk_size: int | None = None
+    within_zone: bool = False
+    """Hold positions and the settlement inside the veto players' red lines (docs/zone.md)."""
 
     def run(self, problem: Problem, *, rng: RNGLike = None) -> Outcome:
         """Run smpc's bargaining dynamics to convergence in every draw of ``problem``."""
+        if self.within_zone:
+            return run_within_zone(dataclasses.replace(self, within_zone=False), problem, rng)
         self._check()
         count = problem.n_actors
         size = self.chunk_size or max(1, _ELEMENT_BUDGET // max(1, count**3))

@@ -149,13 +149,45 @@ def summary(context: Context) -> SectionOutput:
         + ".</p>",
         "<ul class='summary'>",
     ]
+    agreement = context.forecast.zone
+    if agreement is not None:
+        first, *rest = agreement.verdict_lines()
+        verdict = [f"<p class='verdict'><b>Zone of agreement:</b> {esc(first)}</p>"]
+        if rest:
+            verdict.append("<ul class='verdict'>")
+            verdict += [f"<li>{esc(line)}</li>" for line in rest]
+            verdict.append("</ul>")
+        lines[0:0] = verdict
+    said_wide = False
     for issue in context.current.issues:
         per_model = {m: context.forecast.models[m].issues[issue.id].value for m in models}
         low_model = min(per_model, key=lambda m: per_model[m])
         high_model = max(per_model, key=lambda m: per_model[m])
         middle = _middle(context, issue)
         span = issue.max - issue.min
-        if len(models) == 1 or per_model[high_model] - per_model[low_model] < 0.005 * span:
+        outside = [
+            m for m in models if context.forecast.models[m].issues[issue.id].in_zone is False
+        ]
+        rejecting = sorted(
+            {a for m in outside for a in context.forecast.models[m].issues[issue.id].rejected_by}
+        )
+        same = len(models) == 1 or per_model[high_model] - per_model[low_model] < 0.005 * span
+        if outside and len(outside) == len(models):
+            where = (
+                "has no forecast inside the zone of agreement: the models' readings "
+                + (
+                    f"put it at {format_value(middle, issue)}"
+                    if same
+                    else f"run from {format_value(per_model[low_model], issue)} ({low_model}) "
+                    f"to {format_value(per_model[high_model], issue)} ({high_model})"
+                )
+                + (
+                    f", which {', '.join(names.get(a, a) for a in rejecting)} would reject"
+                    if rejecting
+                    else ", and the zone is empty"
+                )
+            )
+        elif same:
             where = f"settles at {format_value(middle, issue)}"
         else:
             where = (
@@ -163,28 +195,38 @@ def summary(context: Context) -> SectionOutput:
                 f"{format_value(per_model[high_model], issue)} ({high_model}); the middle "
                 f"forecast is {format_value(middle, issue)}"
             )
+            if outside:
+                where += (
+                    f" (outside the zone of agreement: {', '.join(outside)}, rejected by "
+                    f"{', '.join(names.get(a, a) for a in rejecting) or 'a veto player'})"
+                )
         text = f"<li><b>{esc(issue.name)}</b> {esc(where)}"
         label = label_for(issue, middle)
-        if label:
+        if label and not (outside and len(outside) == len(models)):
             text += f", nearest to “{esc(label)}”"
         concede = [context.forecast.models[m].issues[issue.id].concedes_most for m in models]
         counted = {a: concede.count(a) for a in concede if a}
         if counted:
             actor = max(counted, key=lambda a: (counted[a], a))
             text += (
-                f". {esc(names.get(actor, actor))} concedes most"
+                f". Read as a vote, {esc(names.get(actor, actor))} concedes most"
                 f" ({counted[actor]} of {len(models)} models)"
             )
         if len(models) > 1 and per_model[high_model] - per_model[low_model] > 0.25 * span:
-            text += ". <em>The models disagree widely here</em>"
+            text += (
+                ". <em>The models disagree widely here</em>"
+                if not said_wide
+                else ". <em>Wide disagreement again</em>"
+            )
+            said_wide = True
         lines.append(text + ".</li>")
     lines.append("</ul>")
     for model in models:
         blocked = _no_deal(context, model)
         if blocked:
             lines.append(
-                f"<p>{esc(model)}: no deal beats the walk-away point of "
-                f"{esc(', '.join(blocked))}; its numbers are the best try.</p>"
+                f"<p>{esc(model)}: no outcome keeps within the red lines and beats no deal for "
+                f"{esc(', '.join(blocked))}; its numbers are the closest it gets.</p>"
             )
     territory = _territory_sentence(context)
     if territory:
