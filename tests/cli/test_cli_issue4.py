@@ -292,10 +292,12 @@ def test_levers_for_ukraine_rank_compromise_rows_by_closed_form() -> None:
     nets = [row["net"] for row in rows]
     # Nets within the levers' tie width count as ties (ordered by path), so only a drop by
     # more than that width breaks the order.
+    from itertools import pairwise
+
     from accord.analysis.levers import NEGLIGIBLE
 
     tie = 100 * NEGLIGIBLE
-    assert all(later <= earlier + tie for earlier, later in zip(nets, nets[1:], strict=False))
+    assert all(later <= earlier + tie for earlier, later in pairwise(nets))
     assert {row["method"] for row in data["models"]["median"]["levers"]} == {"simulation"}
     table = ok("levers", "ukraine-2025", "--actor", "ukraine", "-m", "compromise", "--top", "3")
     assert "Levers for Ukraine — compromise" in table and "closed form" in table

@@ -795,8 +795,9 @@ def _base_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
                 bound = getattr(condition, name)
                 if bound is not None:
                     path: Path = ("actors", index, "requires", position, name)
-                    yield path, bound.model_copy(
-                        update={"source": [*bound.source, *condition.source]}
+                    yield (
+                        path,
+                        bound.model_copy(update={"source": [*bound.source, *condition.source]}),
                     )
 
 
