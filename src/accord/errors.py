@@ -96,3 +96,10 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.render()
+
+
+class Notice(UserWarning):
+    """Something the user should know that is not an error (e.g. a scale inferred from data).
+
+    The command line prints each as one ``note: …`` line on stderr; in Python it is a warning.
+    """

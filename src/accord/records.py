@@ -392,7 +392,9 @@ def verify(record: Record) -> Verification:
     if record.reference:
         try:
             date = dt.date.fromisoformat(record.as_of) if record.as_of else None
-            current = whatif.current(load(record.reference), date)
+            loaded = load(record.reference)
+            # A ledger replays the whole history, so its record keeps the scenario's updates.
+            current = loaded if record.kind == "ledger" else whatif.current(loaded, date)
             changed = canonical(current.model_dump(mode="json")) != canonical(record.inputs)
         except InputError:
             changed = None

@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
 
 import pytest
-from test_cli import run
+from test_cli import ACCORD, run
 
 
 def _rows(text: str, title: str) -> dict[int, list[str]]:
@@ -34,13 +36,16 @@ def test_eum_trace_prints_each_round_and_every_accepted_offer() -> None:
     # Scholz, Calbert & Smith (2011) code trajectory (emission_rounds_reference.csv), years.
     reference = [7.0, 8.4159, 9.6109, 9.962, 9.962, 9.962, 7.472, 8.8246, 9.6711, 9.6711, 7.0]
     assert medians == pytest.approx(reference, abs=1e-4)
-    assert "round 1: Belgium accepts compromise with France, 7 → 8.416" in result.stdout
+    assert "round 1: Belgium accepts compromise with France, 7.0000 → 8.4159" in result.stdout
     moves = re.findall(r"eum · Emission-standard delay · round (\d+):", result.stdout)
     assert len(moves) >= 10 and {int(step) for step in moves} <= set(range(1, 11))
 
 
 def test_smp_trace_prints_the_fractional_change_of_each_step() -> None:
-    result = run("forecast", "SOE-Pol-Comp", "--model", "smp", "--trace")
+    # 14 actors' columns need a wide terminal to keep the boxed layout this test reads
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "400"}
+    args = [ACCORD, "forecast", "SOE-Pol-Comp", "--model", "smp", "--trace"]
+    result = subprocess.run(args, capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
     rows = _rows(result.stdout, "smp: Policy (scale) by round")
     assert rows[0][0] == ""  # no change before the first step

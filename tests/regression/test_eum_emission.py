@@ -124,6 +124,14 @@ def test_forecasts_in_years(emission: Problem) -> None:
         outcome = ExpectedUtilityModel(forecast=rule).run(emission)  # type: ignore[arg-type]
         return float(emission.to_units(outcome.settlement)[0, 0])
 
+    # the default: no round repeats an earlier one, so the mean median over the last half of
+    # the rounds (6-10); known outcome 8.833, BDM's published forecast 8.35
+    assert forecast("cycle-mean") == pytest.approx(8.528, abs=1e-3)
+    outcome = ExpectedUtilityModel().run(emission)
+    assert outcome.diagnostics["converged"].tolist() == [[False]]
+    assert outcome.trace["cycle_length"].tolist() == [[0]]
+    low, high = (_years(emission, outcome.trace[key][0]) for key in ("cycle_low", "cycle_high"))
+    assert (low, high) == (pytest.approx(7.0, abs=1e-3), pytest.approx(9.671, abs=1e-3))
     assert forecast("median") == pytest.approx(7.0, abs=1e-3)  # round 10's median
     assert forecast("mean") == pytest.approx(7.242, abs=1e-3)
     medians = [8.4159, 9.6109, 9.962, 9.962, 9.962, 7.472, 8.8246, 9.6711, 9.6711, 7.0]

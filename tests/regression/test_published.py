@@ -52,29 +52,48 @@ def test_nash_two_actors_weighted_by_hand() -> None:
     assert x == pytest.approx(expected, abs=1e-8)
 
 
-def test_nash_walk_away_binds() -> None:
-    """B (ideal 1) accepts nothing below 0.8: disagreement utility -(0.8-1)² = -0.04.
-    Maximise log(1-x²) + log(0.04-(1-x)²); clearing denominators of the first-order condition
-    gives x(0.04-(1-x)²) = (1-x)(1-x²), i.e. 2x³ - 3x² - 0.04x + 1 = 0 (root in (0.8, 1))."""
+def test_nash_red_line_binds() -> None:
+    """B (ideal 1) accepts nothing below 0.8: a hard constraint, not a disagreement point.
+    Without it the symmetric solution is 1/2; the objective is concave, so on [0.8, 1] the
+    constrained optimum is the red line itself, and B's red line is the one that binds."""
     problem = Problem.from_arrays(
-        [1, 1], [[0.0], [1.0]], [[1.0], [1.0]], walk_away=[[np.nan], [0.8]]
+        [1, 1], [[0.0], [1.0]], [[1.0], [1.0]], red_line=[[np.nan], [0.8]]
     )
     outcome = NashModel().run(problem)
     x = outcome.settlement[0, 0]
-    roots = np.roots([2, -3, -0.04, 1])
-    expected = next(r.real for r in roots if abs(r.imag) < 1e-12 and 0.8 < r.real < 1)
-    assert x == pytest.approx(expected, abs=1e-8)
+    assert x == pytest.approx(0.8, abs=1e-8)
+    assert x >= 0.8
     assert outcome.trace["feasible"][0]
     assert outcome.trace["binding"][0].tolist() == [False, True]
-    assert outcome.trace["binding_shift"][0, 1, 0] == pytest.approx(x - 0.5, abs=1e-8)
+    assert outcome.trace["binding_issues"][0, :, 0].tolist() == [False, True]
+    assert outcome.trace["binding_shift"][0, 1, 0] == pytest.approx(0.3, abs=1e-8)
+
+
+def test_nash_no_deal_cost_sets_the_disagreement_point() -> None:
+    """Linear loss; no deal leaves the issue at 1 (B's ideal) and costs B 20 points, A
+    nothing. A's surplus over no deal is 1 − x, B's is 0.2 − (1 − x) = x − 0.8, so the Nash
+    product (1 − x)(x − 0.8) peaks at x = 0.9, which B accepts (at least 0.8)."""
+    problem = Problem.from_arrays(
+        [1, 1],
+        [[0.0], [1.0]],
+        [[1.0], [1.0]],
+        no_deal_outcome=[1.0],
+        no_deal_cost=[0.0, 0.2],
+    )
+    outcome = NashModel(loss="linear").run(problem)
+    # The linear loss is smoothed by 1e-6 near its kink (see the model), hence the tolerance.
+    assert outcome.settlement[0, 0] == pytest.approx(0.9, abs=1e-6)
+    assert outcome.trace["feasible"][0]
+    assert not outcome.trace["binding"][0].any()
 
 
 def test_nash_reports_no_deal() -> None:
-    """A accepts at most 0.3 and B at least 0.8: no outcome beats both walk-away points."""
-    problem = Problem.from_arrays([1, 1], [[0.0], [1.0]], [[1.0], [1.0]], walk_away=[[0.3], [0.8]])
+    """A accepts at most 0.3 and B at least 0.8: the red lines cross, both block."""
+    problem = Problem.from_arrays([1, 1], [[0.0], [1.0]], [[1.0], [1.0]], red_line=[[0.3], [0.8]])
     outcome = NashModel().run(problem)
     assert not outcome.trace["feasible"][0]
-    assert outcome.trace["blocked_by"][0].any()
+    assert outcome.trace["blocked_by"][0].tolist() == [True, True]
+    assert outcome.trace["empty"][0].tolist() == [True]
     assert outcome.diagnostics["feasible_share"] == 0.0
 
 
@@ -89,8 +108,8 @@ def test_nash_status_quo_is_the_default_disagreement_point() -> None:
     expected = next(r.real for r in roots if abs(r.imag) < 1e-12 and 0.3 < r.real < 0.9)
     assert x == pytest.approx(expected, abs=1e-8)
     assert x > 0.3  # the unconstrained symmetric point; the status quo pulls it up
-    # Both disagreement points move the outcome (relaxing either to its worst case shifts it).
-    assert outcome.trace["binding"][0].tolist() == [True, True]
+    # No red lines: nothing binds (the disagreement point is not a constraint).
+    assert not outcome.trace["binding"][0].any()
 
 
 def test_nash_status_quo_on_the_contract_curve_leaves_no_deal() -> None:

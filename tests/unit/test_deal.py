@@ -85,8 +85,12 @@ def test_who_gains_from_which_draft(ukraine: Scenario) -> None:
         return np.median(result.value - result.no_deal, axis=0)
 
     draft28, draft20 = surplus("28-point"), surplus("20-point")
-    # The 28 points beat fighting on for Russia and not for Kyiv; the 20 points the reverse.
-    assert draft28[index["russia"]] > 0 > draft28[index["ukraine"]]
+    # The 28 points beat fighting on for Russia; for Kyiv they are worth about as much as
+    # fighting on (what they give on foreign forces, EU accession and a ceasefire roughly
+    # offsets what they take on Donbas, NATO and the army), and they cross its red lines, so it
+    # accepts them in no draw (test_red_lines_are_hard_on_top_of_the_surplus). The 20 points
+    # beat fighting on for Kyiv and not for Russia.
+    assert draft28[index["russia"]] > 0.1 > 0.05 > draft28[index["ukraine"]]
     assert draft20[index["ukraine"]] > 0 > draft20[index["russia"]]
 
 
@@ -181,3 +185,31 @@ def test_provisions_must_match_the_guarantee_terms(tmp_path: Path, ukraine: Scen
         load_deal(path, ukraine)
     text = caught.value.render(limit=None)
     assert "'snapback' has no provision" in text and "'monitoring' is not listed" in text
+
+
+def test_red_lines_are_hard_on_top_of_the_surplus(ukraine: Scenario) -> None:
+    # The 28 points break Kyiv's red lines (Donbas, NATO, ...): it accepts in no draw,
+    # whatever the deal is worth against fighting on. The E3 counter keeps them all.
+    draft28 = evaluate(ukraine, load_deal("28-point", ukraine), draws=100, rng=3).to_json()
+    kyiv = draft28["actors"]["ukraine"]
+    assert kyiv["accepts"] == 0.0 and not kyiv["red_lines_kept"] and kyiv["veto"]
+    assert {"donbas", "nato"} <= set(kyiv["red_lines_broken"])
+    assert "walk_away" in kyiv and "beats_walk_away" in kyiv  # the keys figures and CSV read
+    counter = evaluate(ukraine, load_deal("e3-counter", ukraine), draws=100, rng=3).to_json()
+    kyiv = counter["actors"]["ukraine"]
+    # Only recognition can cross: the E3 text's 'contact line as the starting point' (0-25)
+    # against Kyiv's pre-December red line, a ranged estimate (0-25) until the 20 points.
+    assert set(kyiv["red_lines_broken"]) <= {"recognition"}
+    assert kyiv["accepts"] <= kyiv["beats_walk_away"]
+
+
+def test_war_points_are_no_deal_outcomes_not_red_lines(ukraine: Scenario) -> None:
+    # Russia's own position as a deal: it keeps Russia's red lines, so Russia accepts it
+    # exactly when the deal beats fighting on (the war's points only enter the surplus).
+    russia = ukraine.actor("russia")
+    values = {issue: number.point for issue, number in russia.positions.items()}
+    deal = deal_from_values(ukraine, values, deal_id="moscow", title="Moscow's terms")
+    result = evaluate(ukraine, deal, draws=50, rng=4)
+    a = [actor.id for actor in ukraine.actors].index("russia")
+    assert not result.outside[:, a].any()
+    np.testing.assert_array_equal(result.accepts[:, a], result.value[:, a] >= result.no_deal[:, a])

@@ -415,7 +415,7 @@ def test_twins_in_a_near_tie_found_by_hypothesis(factor: float) -> None:
     salience = np.array([0.5, 0.53125, 0.31354478, 0.0546875, 0.31354478, 0.31354478,
                          0.31354478])[:, None]  # fmt: skip
     problem = Problem.from_arrays(np.full(7, factor), position, salience)
-    outcome = ExpectedUtilityModel(q=0.5).run(problem)
+    outcome = ExpectedUtilityModel(q=0.5, forecast="median").run(problem)
     positions = outcome.trace["positions"][0, :, :, 0]
     assert np.array_equal(positions[4:, 2], positions[4:, 6])
     assert outcome.settlement[0, 0] == pytest.approx(0.56088791, abs=1e-8)
@@ -447,7 +447,7 @@ def test_registered_with_declared_traits() -> None:
     assert traits.stays_in_range and traits.unanimity and traits.capability_scale_invariant
     assert not traits.stochastic and not traits.multi_issue
     assert ExpectedUtilityModel() == ExpectedUtilityModel(
-        variant="scholz-code", q=1.0, rounds=None, max_rounds=10, risk=True, forecast="median"
+        variant="scholz-code", q=1.0, rounds=None, max_rounds=10, risk=True, forecast="cycle-mean"
     )
 
 
@@ -484,7 +484,7 @@ def test_rounds_max_rounds_and_convergence() -> None:
 
 def test_forecast_rules() -> None:
     problem = _random_problem(4, draws=3)
-    median = ExpectedUtilityModel().run(problem)
+    median = ExpectedUtilityModel(forecast="median").run(problem)
     mean = ExpectedUtilityModel(forecast="mean").run(problem)
     average = ExpectedUtilityModel(forecast="average-median").run(problem)
     assert np.array_equal(median.settlement, median.trace["median"][:, -1])

@@ -115,7 +115,7 @@ def test_forecast_table_holds_the_forecast(emission_context: report_context.Cont
     assert float(values["compromise"]) == pytest.approx(compromise)
     assert float(values["median"]) == 7.0
     low, high = emission_context.interval("compromise", "delay")
-    assert f"[{low:,.2f}, {high:,.2f}]" in document
+    assert f"[{low:,.2f} to {high:,.2f}]" in document
 
 
 def test_report_is_self_contained(emission_context: report_context.Context) -> None:

@@ -28,12 +28,31 @@ def _three(red_a: float, red_b: float) -> accord.Scenario:
             "title": "hand",
             "issues": [{"id": "x", "name": "X", "min": 0, "max": 100}],
             "actors": [
-                {"id": "a", "name": "A", "party": True, "capability": 10,
-                 "positions": {"x": 20}, "salience": {"x": 50}, "red_line": {"x": red_a}},
-                {"id": "b", "name": "B", "party": True, "capability": 10,
-                 "positions": {"x": 90}, "salience": {"x": 50}, "red_line": {"x": red_b}},
-                {"id": "c", "name": "C", "capability": 100,
-                 "positions": {"x": 100}, "salience": {"x": 50}},
+                {
+                    "id": "a",
+                    "name": "A",
+                    "party": True,
+                    "capability": 10,
+                    "positions": {"x": 20},
+                    "salience": {"x": 50},
+                    "red_line": {"x": red_a},
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "party": True,
+                    "capability": 10,
+                    "positions": {"x": 90},
+                    "salience": {"x": 50},
+                    "red_line": {"x": red_b},
+                },
+                {
+                    "id": "c",
+                    "name": "C",
+                    "capability": 100,
+                    "positions": {"x": 100},
+                    "salience": {"x": 50},
+                },
             ],
         },
         "hand",
@@ -80,12 +99,33 @@ def test_opening_with_two_floors_moves_both_and_the_joint_option_is_the_least_to
             "title": "three",
             "issues": [{"id": "x", "name": "X", "min": 0, "max": 100}],
             "actors": [
-                {"id": "a", "name": "A", "party": True, "capability": 1,
-                 "positions": {"x": 0}, "salience": {"x": 50}, "red_line": {"x": 30}},
-                {"id": "b", "name": "B", "party": True, "capability": 1,
-                 "positions": {"x": 100}, "salience": {"x": 50}, "red_line": {"x": 50}},
-                {"id": "c", "name": "C", "party": True, "capability": 1,
-                 "positions": {"x": 100}, "salience": {"x": 50}, "red_line": {"x": 60}},
+                {
+                    "id": "a",
+                    "name": "A",
+                    "party": True,
+                    "capability": 1,
+                    "positions": {"x": 0},
+                    "salience": {"x": 50},
+                    "red_line": {"x": 30},
+                },
+                {
+                    "id": "b",
+                    "name": "B",
+                    "party": True,
+                    "capability": 1,
+                    "positions": {"x": 100},
+                    "salience": {"x": 50},
+                    "red_line": {"x": 50},
+                },
+                {
+                    "id": "c",
+                    "name": "C",
+                    "party": True,
+                    "capability": 1,
+                    "positions": {"x": 100},
+                    "salience": {"x": 50},
+                    "red_line": {"x": 60},
+                },
             ],
         },
         "three",
@@ -106,10 +146,24 @@ def test_conditions_act_as_red_lines_and_are_named_as_conditions() -> None:
         "title": "cond",
         "issues": [{"id": "x", "name": "X", "min": 0, "max": 100}],
         "actors": [
-            {"id": "r", "name": "R", "party": True, "capability": 1, "positions": {"x": 100},
-             "salience": {"x": 50}, "requires": [{"issue": "x", "at_least": 95}]},
-            {"id": "u", "name": "U", "party": True, "capability": 1, "positions": {"x": 0},
-             "salience": {"x": 50}, "red_line": {"x": 25}},
+            {
+                "id": "r",
+                "name": "R",
+                "party": True,
+                "capability": 1,
+                "positions": {"x": 100},
+                "salience": {"x": 50},
+                "requires": [{"issue": "x", "at_least": 95}],
+            },
+            {
+                "id": "u",
+                "name": "U",
+                "party": True,
+                "capability": 1,
+                "positions": {"x": 0},
+                "salience": {"x": 50},
+                "red_line": {"x": 25},
+            },
         ],
     }
     result = zone(parse(data, "cond"))
@@ -189,13 +243,18 @@ def test_cli_zone_json_and_forecast_csv_carry_the_zone(tmp_path: Path) -> None:
     assert data["issues"]["x"]["low"] == 40.0 and data["feasible"] is True
     table = subprocess.run(
         [accord_bin, "forecast", str(path), "-m", "median", "--no-record"],
-        capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
     )
     assert table.stdout.startswith("Zone of agreement:")
     assert "✗ A" in table.stdout
     rows = subprocess.run(
         [accord_bin, "forecast", str(path), "-m", "median", "-f", "csv", "--no-record"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     header = rows[0].split(",")
     assert {"in_zone", "rejected_by", "converged", "kind", "no_deal"} <= set(header)
@@ -221,3 +280,44 @@ def test_within_zone_leaves_an_issue_with_an_empty_zone_unrestricted() -> None:
     held = forecast(scenario, [model]).models["compromise"]
     assert held.issues["x"].value == pytest.approx(free)
     assert held.outcome.diagnostics["zone_open"].tolist() == [[False]]
+
+
+def test_convert_rewrites_walk_away_as_red_line_and_keeps_no_deal_aliases(tmp_path: Path) -> None:
+    data = accord.load(DATA / "two-issues-no-deal.yaml").model_dump(mode="json", by_alias=True)
+    data["actors"][1]["walk_away"] = data["actors"][1].pop("red_line")
+    data["no_deal"]["actors"]["b"] = {"cost": 5}
+    source = tmp_path / "old.yaml"
+    source.write_text(json.dumps(data))
+    accord_bin = str(Path(sys.executable).with_name("accord"))
+    run = subprocess.run(
+        [accord_bin, "convert", str(source), str(tmp_path / "new.yaml")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stderr.count("walk_away is deprecated") == 1
+    text = (tmp_path / "new.yaml").read_text()
+    assert "red_line:" in text and "walk_away" not in text
+    again = accord.load(tmp_path / "new.yaml")
+    assert again.actor("b").red_line["x"].point == 30
+    assert again.no_deal is not None and again.no_deal.actors["b"].cost is not None
+
+
+def test_no_deal_from_war_needs_a_war_block() -> None:
+    data = accord.load(DATA / "two-issues-no-deal.yaml").model_dump(mode="json", by_alias=True)
+    data["no_deal"]["actors"]["b"] = {"from": "war"}
+    with pytest.raises(accord.InputError, match="from: war needs the scenario's war block"):
+        parse(data, "nowar")
+
+
+def test_draws_with_no_deal_conditions_give_a_share_and_a_spread() -> None:
+    data = accord.load(DATA / "two-issues-no-deal.yaml").model_dump(mode="json", by_alias=True)
+    # A's cost of no deal 0-40 points: x + y <= 2 cost, and B needs x >= 30, so the zone is
+    # open iff cost >= 15: in 25 of 40 points of the range.
+    data["no_deal"]["actors"]["a"] = {"cost": {"low": 0, "high": 40, "estimate": True}}
+    result = zone(parse(data, "ranged"), draws=400, seed=5)
+    assert result.probability == pytest.approx(25 / 40, abs=0.07)
+    assert result.issues["x"].low_range == pytest.approx((30.0, 30.0))
+    high = result.issues["x"].high_range
+    assert high is not None and 30.0 < high[0] < high[1] <= 80.0
+    assert "what they accept confines it to X" in result.verdict()

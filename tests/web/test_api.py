@@ -22,7 +22,7 @@ from accord.analysis.forecast import forecast
 from accord.analysis.whatif import Change, apply, current
 from accord.cli.serve import is_loopback
 from accord.report.context import ANALYSES
-from accord.scenario.load import dump
+from accord.scenario.load import dump, parse, parse_yaml
 from accord.scenario.schema import Number
 from accord.web import create_app
 from accord.web.app import RunRequest
@@ -353,3 +353,51 @@ def test_the_api_and_the_page_offer_every_report_analysis() -> None:
     assert typing.get_args(item) == ANALYSES
     page = (Path(accord.web.__file__).parent / "static" / "index.html").read_text()
     assert tuple(re.findall(r'name="analysis" value="([a-z]+)"', page)) == ANALYSES
+
+
+def test_models_list_their_parameters_with_defaults_and_choices(client: TestClient) -> None:
+    models = {model["name"]: model for model in client.get("/api/models").json()}
+    eum = {item["name"]: item for item in models["eum"]["parameters"]}
+    assert eum["variant"]["type"] == "choice"
+    assert set(eum["variant"]["choices"]) == {"paper", "scholz-code"}
+    assert eum["variant"]["default"] in eum["variant"]["choices"]
+    assert eum["max_rounds"]["type"] == "int" and eum["max_rounds"]["default"] == 10
+    assert all("parameters" in model for model in models.values())
+
+
+def test_the_edited_scenario_saves_as_yaml_that_loads_back(client: TestClient) -> None:
+    response = client.post(
+        "/api/scenario.yaml",
+        json={"scenario": "ukraine-2025", "edits": {"russia.position.donbas": 50}},
+    )
+    assert response.status_code == 200
+    assert 'filename="ukraine-2025-edited.yaml"' in response.headers["content-disposition"]
+    data, marks = parse_yaml(response.text, "edited.yaml")
+    loaded = parse(data, "edited.yaml", marks)
+    russia = loaded.actor("russia")
+    assert russia.positions["donbas"].point == 50
+    assert loaded.updates == []
+    bad = client.post("/api/scenario.yaml", json={"edits": {"nobody.capability": 1}})
+    assert bad.status_code == 422 and bad.json()["errors"]
+
+
+def test_runs_take_model_options_checked_against_their_choices(client: TestClient) -> None:
+    done = start(
+        client,
+        scenario="emission-1994",
+        models=["eum"],
+        options={"eum": {"variant": "paper", "max_rounds": 5}},
+    )
+    assert done["state"] == "done", done
+    paper = client.get(f"/api/runs/{done['id']}/result").json()["forecast"]
+    default = start(client, scenario="emission-1994", models=["eum"])
+    plain = client.get(f"/api/runs/{default['id']}/result").json()["forecast"]
+    assert paper["models"]["eum"] != plain["models"]["eum"]
+    bad = client.post(
+        "/api/runs", json={"models": ["eum"], "options": {"eum": {"variant": "papr"}}}
+    )
+    assert bad.status_code == 422
+    error = bad.json()["errors"][0]
+    assert "papr" in error["message"] and "paper" in error["hint"]
+    unknown = client.post("/api/runs", json={"models": ["eum"], "options": {"eum": {"nope": 1}}})
+    assert unknown.status_code == 422 and "no parameter" in unknown.json()["errors"][0]["message"]

@@ -236,3 +236,89 @@ def test_cli_report_renders_offline_with_map(browser: Any, tmp_path: Path) -> No
     tab.screenshot(path=str(tmp_path / "report-top.png"))
     assert shot.stat().st_size > 20_000
     context.close()
+
+
+# --------------------------------------------------------------------- issue 14: compare, phones
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_baseline_runs_on_load_and_a_what_if_shows_the_change(page: Any) -> None:
+    # the page opens with the baseline's results, no change column
+    assert page.locator("#forecast-table tbody tr").count() > 0
+    assert page.locator("#forecast-table th.change").count() == 0
+    only_models(page, "compromise")
+    page.select_option("#issue", "donbas")
+    cell = page.locator("#values input[data-path='russia.position.donbas']")
+    cell.fill("0")
+    cell.dispatch_event("change")
+    run_and_wait(page)
+    assert page.locator("#forecast-table th.change").count() == 1
+    changes = page.locator("#forecast-table td.change")
+    assert changes.count() == 10
+    donbas = page.locator("#forecast-table tr[data-issue='donbas'] td.change")
+    assert float(donbas.get_attribute("data-change")) < 0
+    assert donbas.inner_text().startswith("-")
+    edits = page.locator("#edit-list li")
+    assert edits.count() == 1
+    assert edits.first.inner_text() == "russia.position.donbas: 100 → 0"
+    # another scenario: the old results go, the new baseline comes without a change column
+    page.select_option("#scenario", "emission-1994")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#forecast-table tr[data-issue=\"donbas\"]').length === 0"
+        " && document.querySelectorAll('#forecast-table tbody tr').length > 0",
+        timeout=TIMEOUT_MS,
+    )
+    assert page.locator("#forecast-table th.change").count() == 0
+    assert page.locator("#edit-list").count() == 0
+
+
+def test_run_is_disabled_until_the_page_is_ready(browser: Any, live_server: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(live_server + "/", wait_until="domcontentloaded")
+    assert tab.locator("#run").is_disabled() or tab.evaluate("document.body.dataset.ready") == "1"
+    tab.wait_for_selector("body[data-ready='1']", timeout=TIMEOUT_MS)
+    assert tab.locator("#run").is_enabled()
+    context.close()
+
+
+def test_the_dashboard_fits_a_phone(browser: Any, live_server: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    tab.goto(live_server + "/")
+    tab.wait_for_selector("body[data-ready='1']", timeout=TIMEOUT_MS)
+    tab.wait_for_function(
+        "() => document.body.dataset.figuresDrawn === document.body.dataset.figuresTotal",
+        timeout=TIMEOUT_MS,
+    )
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    tab.screenshot(path=str(tmp_path / "dashboard-phone.png"), full_page=True)
+    context.close()
+    assert width <= PHONE["width"]
+
+
+def test_the_report_fits_a_phone(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "phone.html"
+    result = subprocess.run(
+        [ACCORD, "report", "--draws", "50", "--no-analyses", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    context = browser.new_context(viewport=PHONE, offline=True)
+    tab = context.new_page()
+    tab.goto(out.as_uri())
+    tab.wait_for_function(
+        "() => document.body.dataset.figuresTotal > 0 && "
+        "document.body.dataset.figuresDrawn === document.body.dataset.figuresTotal",
+        timeout=TIMEOUT_MS,
+    )
+    width = tab.evaluate("document.documentElement.scrollWidth")
+    assert tab.locator("#key-numbers div").count() == 10
+    tab.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+    context.close()
+    assert width <= PHONE["width"]

@@ -155,8 +155,9 @@ def check_against_zone(
     summary: ModelForecast, kind: str, problem: Problem, agreement: Zone | None
 ) -> ModelForecast:
     """The model's forecast marked in or out of the zone, with its kind and convergence."""
-    converged = _converged(summary.outcome)
-    warnings = list(summary.outcome.diagnostics.get("warnings", ()))
+    status = model_status(summary.outcome)
+    converged = status["converged"]
+    warnings = list(status["warnings"])
     if converged is False and not warnings:
         warnings.append(f"{summary.name} did not settle within its rounds on some issues")
     issues = summary.issues
@@ -196,11 +197,37 @@ def _inside(agreement: Zone, issue_id: str, value: float) -> bool:
     return item.low - tolerance <= value <= item.high + tolerance
 
 
-def _converged(outcome: Outcome) -> bool | None:
-    flags = outcome.diagnostics.get("converged")
-    if flags is None:
-        return None
-    return bool(np.all(np.asarray(flags)))
+def model_status(outcome: Outcome) -> dict[str, Any]:
+    """Whether a round-based model settled, and its warnings, for the forecast JSON.
+
+    ``converged`` is true when every draw and issue settled (``diagnostics["converged"]``),
+    ``None`` for one-shot models that report no convergence; ``warnings`` are plain sentences
+    from ``diagnostics["warnings"]``.
+    """
+    converged = outcome.diagnostics.get("converged")
+    return {
+        "converged": None if converged is None else bool(np.all(converged)),
+        "warnings": [str(warning) for warning in outcome.diagnostics.get("warnings", [])],
+    }
+
+
+def cycle_range(
+    problem: Problem, outcome: Outcome, column: int
+) -> tuple[float, float] | tuple[None, None]:
+    """For one draw, the range over the terminal cycle where the trajectory did not settle.
+
+    Round-based models that read an unsettled trajectory by its terminal cycle (EUM's
+    ``cycle-mean``) put ``cycle_low``/``cycle_high``/``cycle_length`` in their trace; the
+    forecast's ``low``/``high`` then report that range, in the issue's unit.
+    """
+    trace = outcome.trace
+    if not {"cycle_low", "cycle_high", "cycle_length"} <= set(trace):
+        return None, None
+    if int(np.asarray(trace["cycle_length"])[0, column]) == 1:
+        return None, None
+    low = problem.to_units(np.asarray(trace["cycle_low"])[:1])[0, column]
+    high = problem.to_units(np.asarray(trace["cycle_high"])[:1])[0, column]
+    return float(low), float(high)
 
 
 def concessions(problem: Problem, settlement: FloatArray) -> FloatArray:
@@ -219,6 +246,8 @@ def _summarise(scenario: Scenario, problem: Problem, outcome: Outcome) -> ModelF
         if problem.draws > 1:
             low, high = (float(v) for v in np.quantile(values[:, column], [0.1, 0.9]))
             value = float(np.median(values[:, column]))
+        else:
+            low, high = cycle_range(problem, outcome, column)
         by_actor = {
             actor: float(concession[a, column]) for a, actor in enumerate(problem.actor_ids)
         }

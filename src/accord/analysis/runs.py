@@ -16,16 +16,17 @@ from typing import Any
 
 from accord.analysis import whatif
 from accord.analysis.forecast import Forecast, forecast
+from accord.analysis.ledger import Replay, replay
 from accord.analysis.levers import DEFAULT_STEP, Levers, levers
 from accord.analysis.montecarlo import MonteCarlo, new_seed, simulate
 from accord.analysis.sensitivity import Sensitivity, sensitivity
 from accord.engines.local import Engine
 from accord.errors import InputError
 from accord.models.base import ForecastModel, get_model, parameters, registry
-from accord.scenario.schema import Scenario
+from accord.scenario.schema import Event, Scenario
 
-KINDS = ("forecast", "sweep", "sensitivity", "levers")
-Result = Forecast | MonteCarlo | Sensitivity | Levers
+KINDS = ("forecast", "sweep", "sensitivity", "levers", "ledger")
+Result = Forecast | MonteCarlo | Sensitivity | Levers | Replay
 Progress = Callable[[int, int], None]
 
 
@@ -114,6 +115,21 @@ def execute(
         if changes:
             baseline = _values(run(scenario))
         values = _values(outcome)
+    elif kind == "ledger":
+        # The ledger replays the scenario's whole history: it runs on the scenario with its
+        # updates (never on one date's snapshot), so each date sees only what was known then.
+        events = [Event.model_validate(item) for item in options.get("events") or []]
+        result = Replay(
+            tuple(
+                replay(
+                    changed,
+                    events or None,
+                    runs=int(options.get("runs", 500)),
+                    seed=int(options.get("seed") or 0),
+                    progress=progress,
+                )
+            )
+        )
     elif kind == "sensitivity":
         model = build_models([options["model"]])[0]
         result = sensitivity(

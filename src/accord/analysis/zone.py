@@ -35,11 +35,15 @@ import numpy as np
 from scipy.optimize import linprog
 
 from accord.scenario.acceptance import bounds, no_deal_utility
-from accord.scenario.compile import FloatArray, Problem, compile
+from accord.scenario.compile import BoolArray, FloatArray, Problem, compile
 from accord.scenario.schema import Scenario
 
 #: Zone intervals narrower than this (unit scale) still count as open (a single point).
 _EMPTY = 1e-9
+#: With no-deal conditions and draws, the spread of the zone's bounds is read off this many
+#: open draws (each costs two linear programmes per issue); the share of draws with an open
+#: zone always uses every draw.
+SPREAD_DRAWS = 200
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ class Zone:
                 f"A zone of agreement exists: some outcomes satisfy every veto player "
                 f"({', '.join(self._name(a) for a in self.veto_players)})"
             )
-            text += f"; their red lines confine it to {'; '.join(parts)}." if parts else "."
+            text += f"; what they accept confines it to {'; '.join(parts)}." if parts else "."
             sentences = [text]
         else:
             blocked = [
@@ -356,13 +360,26 @@ def _setters(actors: tuple[str, ...], values: FloatArray, bound: float) -> tuple
     return tuple(actor for actor, value in zip(actors, values, strict=True) if value == bound)
 
 
-def _no_deal(scenario: Scenario, problem: Problem, date: dt.date | None) -> FloatArray:
-    """``[B, A]`` each actor's utility of no deal (war projections where ``from: war``)."""
+def _no_deal(
+    scenario: Scenario, problem: Problem, date: dt.date | None, seed: int | None = None
+) -> FloatArray:
+    """``[B, A]`` each actor's utility of no deal (war projections where ``from: war``).
+
+    With draws, the war's inputs are sampled as many times from their own stream (seeded by
+    ``seed``), so the no-deal outcome varies over draws like everything else.
+    """
     if problem.no_deal_war is None or not problem.no_deal_war.any() or scenario.war is None:
         return no_deal_utility(problem)
     from accord.dynamics.war import analyse
 
-    war = analyse(scenario, date=date, nash=False, months=1)
+    war = analyse(
+        scenario,
+        date=date,
+        nash=False,
+        months=1,
+        draws=None if problem.draws == 1 else problem.draws,
+        rng=seed,
+    )
     regime = scenario.war.regime().id
     projected = war.walk_away(regime)  # [B, A, I]: the war's points on the two sides' theatres
     base = problem.no_deal_outcome if problem.no_deal_outcome is not None else problem.status_quo
@@ -430,6 +447,15 @@ def _project(
                 return None
             target[d] = result.x[d]
     return low, high
+
+
+def _open(
+    problem: Problem, no_deal: FloatArray, b: int, floor: FloatArray, ceiling: FloatArray
+) -> bool:
+    """Whether the zone of draw ``b`` has any point (one feasibility LP)."""
+    rows, limits, box, _ = _linear_programme(problem, no_deal, b, floor, ceiling)
+    result = linprog(np.zeros(rows.shape[1]), A_ub=rows, b_ub=limits, bounds=box, method="highs")
+    return bool(result.status == 0)
 
 
 def _utility_shortfall(
@@ -546,36 +572,69 @@ def _least_moves(
     return floors - moves[:count], ceilings + moves[count:]
 
 
+def open_draws(
+    scenario: Scenario, problem: Problem, date: dt.date | None, seed: int | None
+) -> BoolArray:
+    """``[B]`` whether the zone is open in each draw of ``problem`` (red lines, then no deal)."""
+    no_deal = _no_deal(scenario, problem, date, seed)
+    floor, ceiling, open_box, _, _ = _box(problem)
+    feasible = np.asarray(open_box.all(axis=1))
+    if _has_utility_conditions(problem, no_deal):
+        for b in np.flatnonzero(feasible):
+            if not _open(problem, no_deal, int(b), floor[b], ceiling[b]):
+                feasible[b] = False
+    return feasible
+
+
+def sample(scenario: Scenario, date: dt.date | None, draws: int, seed: int | None) -> Problem:
+    """The draws of the scenario that the zone and the simulated talks share for one seed.
+
+    The first of the eight streams ``SeedSequence(seed).spawn(8)`` samples the scenario, in
+    :func:`accord.dynamics.talks.simulate` as here, so ``accord zone -n N --seed S`` and
+    ``accord simulate -n N --seed S`` look at the same draws.
+    """
+    from accord.dynamics.common import streams
+
+    return compile(scenario, date=date, draws=draws, rng=streams(seed, 8)[0])
+
+
 def _sampled(
     scenario: Scenario, date: dt.date | None, draws: int, seed: int | None
 ) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]], float]:
     """Spread of the zone's bounds over sampled draws, and the share of draws with a zone."""
-    problem = compile(scenario, date=date, draws=draws, rng=seed)
-    no_deal = _no_deal(scenario, problem, date)
-    floor, ceiling, open_box, _, _ = _box(problem)
-    feasible = open_box.all(axis=1)
+    problem = sample(scenario, date, draws, seed)
+    no_deal = _no_deal(scenario, problem, date, seed)
+    floor, ceiling, _, _, _ = _box(problem)
+    feasible = open_draws(scenario, problem, date, seed)
     low, high = floor.copy(), ceiling.copy()
+    spread = feasible.copy()
     if _has_utility_conditions(problem, no_deal):
-        for b in np.flatnonzero(feasible):
+        # Projections cost 2 LPs per issue: the spread is read off the first draws only.
+        for count, b in enumerate(np.flatnonzero(feasible)):
+            if count >= SPREAD_DRAWS:
+                spread[b] = False
+                continue
             projected = _project(problem, no_deal, int(b), floor[b], ceiling[b])
-            if projected is None:
-                feasible[b] = False
-            else:
-                low[b], high[b] = projected
+            assert projected is not None
+            low[b], high[b] = projected
     units_low = problem.to_units(low)
     units_high = problem.to_units(high)
     lows: dict[str, tuple[float, float]] = {}
     highs: dict[str, tuple[float, float]] = {}
     for d, issue_id in enumerate(problem.issue_ids):
-        if feasible.any():
-            a, b = np.quantile(units_low[feasible, d], [0.1, 0.9])
-            c, e = np.quantile(units_high[feasible, d], [0.1, 0.9])
+        if spread.any():
+            a, b = np.quantile(units_low[spread, d], [0.1, 0.9])
+            c, e = np.quantile(units_high[spread, d], [0.1, 0.9])
             lows[issue_id], highs[issue_id] = (float(a), float(b)), (float(c), float(e))
     return lows, highs, float(feasible.mean())
 
 
 def _narrowed(item: IssueZone, zone: Zone) -> bool:
-    return bool(item.floor_by or item.ceiling_by)
+    """Whether the veto players narrow this issue (by red lines, conditions or no deal)."""
+    return bool(item.floor_by or item.ceiling_by) or (item.low, item.high) != (
+        item.floor,
+        item.ceiling,
+    )
 
 
 def _join(names: Any) -> str:

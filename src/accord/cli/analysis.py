@@ -5,15 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from accord.analysis import whatif
 from accord.analysis.backtest import WITHIN, Backtest, Estimate, backtest, builtin_cases, deu_cases
 from accord.analysis.precedents import (
     PROVISIONS,
@@ -24,6 +23,7 @@ from accord.analysis.precedents import (
 )
 from accord.analysis.timeline import Timeline, timeline
 from accord.cli.common import (
+    AsOfOption,
     ForceOption,
     FormatOption,
     OutOption,
@@ -32,20 +32,28 @@ from accord.cli.common import (
     ScaleMin,
     ScenarioArgument,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
+from accord.cli.execution import OverlayOption, SetOption
+from accord.cli.progress import working
 from accord.errors import InputError
+from accord.report.numbers import span
 from accord.scenario.deu import load_deu
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.schema import Issue, Scenario
 
 ModelOption = Annotated[
     list[str] | None,
-    typer.Option("--model", "-m", help="Model to run (repeatable); default: every model."),
+    typer.Option(
+        "--model", "-m", help="Model to run (repeatable); default: every model.", metavar="MODEL"
+    ),
 ]
 
 
@@ -61,11 +69,11 @@ def _emit(
         return
     screen = console()
     if out is not None:
-        screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+        screen = recorder()
     for item in tables():
         screen.print(item)
     if out is not None:
-        write_output(screen.export_text(), out, force)
+        write_screen(screen, out, force)
 
 
 def _csv(rows: Iterable[dict[str, Any]], header: list[str]) -> str:
@@ -114,10 +122,16 @@ def timeline_command(
     ] = None,
     draws: Annotated[
         int | None,
-        typer.Option(help="Add 80 % intervals from this many draws of the scenario's ranges."),
+        typer.Option(
+            "--draws",
+            "-n",
+            help="Add 80 % intervals from this many draws of the scenario's ranges.",
+            metavar="N",
+        ),
     ] = None,
     seed: SeedOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
@@ -131,9 +145,10 @@ def timeline_command(
             raise InputError.single(
                 None, "--draws must be 2 or more", path=("--draws",), value=draws
             )
-        result = timeline(
-            loaded, model or None, dates=[d for d in dates if d], draws=draws, seed=seed
-        )
+        with working(f"timeline: {draws or 0:,} draws"):
+            result = timeline(
+                loaded, model or None, dates=[d for d in dates if d], draws=draws, seed=seed
+            )
         _emit(
             output,
             out,
@@ -171,7 +186,7 @@ def _timeline_tables(result: Timeline) -> list[Any]:
                 item = point.forecasts[model][issue.id]
                 text = _number(item.value, issue)
                 if item.low is not None and item.high is not None:
-                    text += f"\n[{_number(item.low, issue)}, {_number(item.high, issue)}]"
+                    text += f"\n[{span(_number(item.low, issue), _number(item.high, issue))}]"
                 cells.append(text)
             table.add_row(point.date.isoformat() if point.date else "base", *cells)
         tables.append(table)
@@ -257,6 +272,7 @@ def backtest_command(
         bool, typer.Option("--cases", help="List every case (CSV: one row per case and model).")
     ] = False,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -289,7 +305,8 @@ def _interval(estimate: Estimate | None, scale: float = 1.0, digits: int = 1) ->
         return "—"
     text = f"{estimate.value * scale:.{digits}f}"
     if estimate.low is not None and estimate.high is not None:
-        text += f" [{estimate.low * scale:.{digits}f}, {estimate.high * scale:.{digits}f}]"
+        low, high = (f"{end * scale:.{digits}f}" for end in (estimate.low, estimate.high))
+        text += f" [{span(low, high)}]"
     return text
 
 
@@ -418,7 +435,11 @@ def precedents_command(
         typer.Option("--map", help="Map an issue: ISSUE=VAR or ISSUE=VAR+VAR (repeatable)."),
     ] = None,
     top: Annotated[int, typer.Option(help="How many nearest agreements to list.")] = 10,
+    as_of: AsOfOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
@@ -427,6 +448,9 @@ def precedents_command(
     """Base rates and nearest precedents in the PA-X peace agreements database."""
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
+        changes = whatif.gather(set_ or [], overlay)
+        if as_of is not None or changes:
+            loaded = whatif.apply(whatif.current(loaded, parse_date(as_of)), changes)
         profile = profile_for(
             loaded,
             agreement_types=agreement_type,
@@ -453,7 +477,7 @@ def _share(rate: Any) -> str:
     if rate is None or rate.share is None:
         return "—"
     return (
-        f"{100 * rate.share:.0f} % [{100 * rate.low:.0f}, {100 * rate.high:.0f}] "
+        f"{100 * rate.share:.0f} % [{span(f'{100 * rate.low:.0f}', f'{100 * rate.high:.0f}')}] "
         f"({rate.count}/{rate.total})"
     )
 

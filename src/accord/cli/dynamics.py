@@ -9,15 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
+import sys
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import Annotated, Any
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from accord.analysis import whatif
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -25,18 +26,24 @@ from accord.cli.common import (
     OutOption,
     OutputFormat,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
+from accord.cli.execution import OverlayOption, SetOption
+from accord.cli.progress import working
 from accord.dynamics.common import interval
 from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
 from accord.dynamics.ratify import Ratification, ratify
 from accord.dynamics.talks import STRATEGIES, Simulation, simulate
 from accord.dynamics.war import WarAnalysis, analyse
 from accord.errors import InputError
+from accord.report.numbers import span
 from accord.scenario.compile import label_for
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_ids, load, resolve
 from accord.scenario.schema import Scenario
@@ -51,12 +58,42 @@ DealArgument = Annotated[
     str | None,
     typer.Argument(help="A deal file, or the id of a deal shipped with the scenario (28-point)."),
 ]
+REGIME_HELP = (
+    "an id from the scenario's war.regimes; ukraine-2025: current, us_cutoff, european_surge"
+)
 RegimeOption = Annotated[
-    str | None, typer.Option("--regime", help="Aid regime of the war (default: the scenario's).")
+    str | None,
+    typer.Option(
+        "--regime",
+        help=f"Aid regime of the war ({REGIME_HELP}; default: the scenario's).",
+        metavar="REGIME",
+    ),
 ]
 ModelOption = Annotated[
-    str | None, typer.Option("--model", "-m", help="Use this model's forecast as the deal.")
+    str | None,
+    typer.Option("--model", "-m", help="Use this model's forecast as the deal.", metavar="MODEL"),
 ]
+
+
+class ProtocolChoice(StrEnum):
+    """Protocols of simulated talks."""
+
+    mediator = "mediator"
+    sao = "sao"
+
+
+def _draws_option(default_help: str) -> Any:
+    return typer.Option("--draws", "-n", help=default_help, metavar="N")
+
+
+def _whatif(
+    scenario: Scenario, as_of: str | None, sets: list[str] | None, overlay: Any
+) -> Scenario:
+    """The scenario with the ``--set`` / ``--overlay`` changes applied (itself when none)."""
+    changes = whatif.gather(sets or [], overlay)
+    if not changes:
+        return scenario
+    return whatif.apply(whatif.current(scenario, parse_date(as_of)), changes)
 
 
 def _emit(
@@ -78,11 +115,11 @@ def _emit(
     else:
         screen = console()
         if out is not None:
-            screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+            screen = recorder()
         for item in tables():
             screen.print(item)
         if out is not None:
-            write_output(screen.export_text(), out, force)
+            write_screen(screen, out, force)
 
 
 def _band(values: Any, digits: int = 0, scale: float = 1.0) -> str:
@@ -92,7 +129,18 @@ def _band(values: Any, digits: int = 0, scale: float = 1.0) -> str:
     median, low, high = (float(v) for v in interval(array.reshape(-1)))
     if f"{low:.{digits}f}" == f"{high:.{digits}f}":
         return f"{median:.{digits}f}"
-    return f"{median:.{digits}f} [{low:.{digits}f}–{high:.{digits}f}]"
+    return f"{median:.{digits}f} [{span(f'{low:.{digits}f}', f'{high:.{digits}f}')}]"
+
+
+def _fixed(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
+
+
+def _months(text: str) -> str:
+    """``180`` months as ``15 years``; anything else as months."""
+    if text.isdigit() and int(text) >= 24 and int(text) % 12 == 0:
+        return f"{int(text) // 12} years"
+    return f"{text} months"
 
 
 def _median(values: Any, digits: int = 1, scale: float = 1.0) -> str:
@@ -118,29 +166,38 @@ def war(
         DEFAULT_SCENARIO
     ),
     regime: Annotated[
-        list[str] | None, typer.Option("--regime", help="Aid regime (repeatable; default: all).")
+        list[str] | None,
+        typer.Option(
+            "--regime",
+            help=f"Aid regime ({REGIME_HELP}; repeatable; default: all).",
+            metavar="REGIME",
+        ),
     ] = None,
     months: Annotated[
         int | None, typer.Option(help="Months to show (default: the scenario's horizon).")
     ] = None,
-    draws: Annotated[int, typer.Option(help="Draws from the ranges (0: point values).")] = 500,
+    draws: Annotated[int, _draws_option("Draws from the ranges (0: point values).")] = 500,
     as_of: AsOfOption = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
     """The bargaining range month by month under each aid regime, and what it does to Nash."""
     try:
-        loaded = load(scenario)
-        result = analyse(
-            loaded,
-            date=parse_date(as_of),
-            regimes=regime or None,
-            months=months,
-            draws=_draws(draws),
-            rng=seed,
-        )
+        loaded = _whatif(load(scenario), as_of, set_, overlay)
+        with working(f"war: {draws:,} draws"):
+            result = analyse(
+                loaded,
+                date=parse_date(as_of),
+                regimes=regime or None,
+                months=months,
+                draws=_draws(draws),
+                rng=seed,
+            )
         _emit(
             output,
             out,
@@ -269,14 +326,20 @@ def _war_rows(result: WarAnalysis) -> Iterable[list[Any]]:
 
 
 def _scenario_and_deal(
-    first: str, second: str | None, model: str | None, as_of: str | None, seed: int | None
+    first: str,
+    second: str | None,
+    model: str | None,
+    as_of: str | None,
+    seed: int | None,
+    sets: list[str] | None = None,
+    overlay: Any = None,
 ) -> tuple[Scenario, Deal]:
     """Resolve ``[SCENARIO] DEAL`` (one argument: a deal of the default scenario) or --model."""
     scenario_ref: str = first
     deal_ref: str | None = second
     if second is None and model is None and not _is_scenario(first):
         scenario_ref, deal_ref = DEFAULT_SCENARIO, first
-    loaded = load(scenario_ref)
+    loaded = _whatif(load(scenario_ref), as_of, sets, overlay)
     if model is not None:
         if deal_ref is not None:
             raise InputError.single(
@@ -319,19 +382,28 @@ def deal(
     deal_file: DealArgument = None,
     model: ModelOption = None,
     regime: RegimeOption = None,
-    draws: Annotated[int, typer.Option(help="Draws from the ranges (0: point values).")] = 1000,
+    draws: Annotated[int, _draws_option("Draws from the ranges (0: point values).")] = 1000,
     as_of: AsOfOption = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
     """What a deal is worth to every actor against fighting on, with and without breakdown."""
     try:
-        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed)
-        result = evaluate(
-            loaded, chosen, date=parse_date(as_of), regime=regime, draws=_draws(draws), rng=seed
-        )
+        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed, set_, overlay)
+        with working(f"deal: {draws:,} draws"):
+            result = evaluate(
+                loaded,
+                chosen,
+                date=parse_date(as_of),
+                regime=regime,
+                draws=_draws(draws),
+                rng=seed,
+            )
         _emit(
             output,
             out,
@@ -389,7 +461,7 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
     yield table
     provisions = ", ".join(result.deal.guarantee_terms) or "none"
     yield (
-        f"Breakdown within {_band(result.guarantees.horizon)} months: "
+        f"Breakdown within {_months(_band(result.guarantees.horizon))}: "
         f"{_band(result.breakdown, 0, 100)} % (hazard ratio {_band(result.hazard_ratio, 2)}; "
         f"provisions: {provisions}; battlefield shortfall {_band(result.shortfall, 0, 100)} % "
         "of the contested area)."
@@ -433,10 +505,13 @@ def ratify_command(
     deal_file: DealArgument = None,
     model: ModelOption = None,
     regime: RegimeOption = None,
-    draws: Annotated[int, typer.Option(help="Posterior and scenario draws.")] = 2000,
+    draws: Annotated[int, _draws_option("Posterior and scenario draws.")] = 2000,
     as_of: AsOfOption = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -446,10 +521,11 @@ def ratify_command(
             raise InputError.single(
                 None, f"--draws must be at least 1, got {draws}", path=("--draws",)
             )
-        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed)
-        result = ratify(
-            loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
-        )
+        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed, set_, overlay)
+        with working(f"ratify: {draws:,} draws"):
+            result = ratify(
+                loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
+            )
         _emit(
             output,
             out,
@@ -467,7 +543,7 @@ def _ratify_tables(result: Ratification) -> Iterable[Any]:
     _, low, high = interval(result.probability)
     yield (
         f"{result.deal.title}: P(ratified) = {mean:.2f} "
-        f"(80 % interval {float(low):.2f}–{float(high):.2f})"
+        f"(80 % interval {span(f'{float(low):.2f}', f'{float(high):.2f}')})"
     )
     table = Table(title="Steps to ratification", title_justify="left")
     table.add_column("Step")
@@ -528,7 +604,7 @@ def _ratify_tables(result: Ratification) -> Iterable[Any]:
                 poll["date"],
                 poll["question"],
                 observed,
-                f"{fitted['value']:.2f} [{fitted['low']:.2f}–{fitted['high']:.2f}]",
+                f"{fitted['value']:.2f} [{span(_fixed(fitted['low']), _fixed(fitted['high']))}]",
             )
         yield polls
         yield (
@@ -559,33 +635,48 @@ def simulate_command(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario id or a file.")] = (
         DEFAULT_SCENARIO
     ),
-    runs: Annotated[int, typer.Option(help="Simulated talks, each with its own draw.")] = 1000,
+    draws: Annotated[
+        int, _draws_option("Simulated talks, each with its own draw of the ranges.")
+    ] = 1000,
+    runs: Annotated[
+        int | None,
+        typer.Option("--runs", hidden=True, help="Deprecated: use -n/--draws.", metavar="N"),
+    ] = None,
     deadline: Annotated[
         int | None, typer.Option(help="Rounds before the talks end (default: the scenario's).")
     ] = None,
     protocol: Annotated[
-        str, typer.Option(help="mediator (single text) or sao (alternating offers).")
-    ] = "mediator",
+        ProtocolChoice,
+        typer.Option(help="mediator (single negotiating text) or sao (alternating offers)."),
+    ] = ProtocolChoice.mediator,
     strategy: Annotated[
         list[str] | None,
         typer.Option(
             "--strategy",
             help=f"ACTOR=TACTIC ({', '.join(STRATEGIES)}, sampled); repeatable.",
+            metavar="ACTOR=TACTIC",
         ),
     ] = None,
     regime: RegimeOption = None,
     opening: Annotated[
-        str | None, typer.Option(help="A deal the mediator opens with (e.g. 28-point).")
+        str | None,
+        typer.Option(help="A deal the mediator opens with (e.g. 28-point).", metavar="DEAL"),
     ] = None,
     as_of: AsOfOption = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
     """Simulated talks under a deadline: P(agreement), terms, rounds, P(ratified)."""
     try:
-        loaded = load(scenario)
+        if runs is not None:
+            sys.stderr.write("note: --runs is deprecated; use -n/--draws (the same number)\n")
+            draws = runs
+        loaded = _whatif(load(scenario), as_of, set_, overlay)
         chosen: dict[str, str] = {}
         for item in strategy or []:
             actor, sep, name = item.partition("=")
@@ -607,17 +698,18 @@ def simulate_command(
                     hint=f"use one of: {', '.join(sorted(known))}",
                 )
         opening_deal = load_deal(opening, loaded) if opening else None
-        result = simulate(
-            loaded,
-            runs=runs,
-            deadline=deadline,
-            protocol=protocol,  # type: ignore[arg-type]
-            strategies=chosen,
-            regime=regime,
-            opening=opening_deal,
-            date=parse_date(as_of),
-            rng=seed,
-        )
+        with working(f"simulate: {draws:,} talks"):
+            result = simulate(
+                loaded,
+                runs=draws,
+                deadline=deadline,
+                protocol=protocol.value,
+                strategies=chosen,
+                regime=regime,
+                opening=opening_deal,
+                date=parse_date(as_of),
+                rng=seed,
+            )
         _emit(
             output,
             out,

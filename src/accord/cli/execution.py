@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from accord.analysis import whatif
 from accord.analysis.runs import RunOutput, execute, with_seed
 from accord.cli.common import console
+from accord.cli.progress import progress_bar
 from accord.engines.local import open_engine
 from accord.records import RunStore
 from accord.report.terminal import format_value
@@ -63,51 +62,6 @@ OverlayOption = Annotated[
 RecordOption = Annotated[
     bool, typer.Option("--record/--no-record", help="Save a run record (see `accord runs`).")
 ]
-
-
-class ProgressBar:
-    """A progress callback that shows a bar on stderr, only on a terminal, after a second."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.started = time.monotonic()
-        self.bar: Progress | None = None
-        self.task: TaskID | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        """Advance to ``done`` of ``total``."""
-        if not sys.stderr.isatty():
-            return
-        if self.bar is None:
-            if time.monotonic() - self.started < 1.0 or done >= total:
-                return
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed:,}/{task.total:,}"),
-                TimeRemainingColumn(),
-                console=console(stderr=True),
-                transient=True,
-            )
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=total)
-        assert self.task is not None
-        self.bar.update(self.task, completed=done, total=total)
-
-    def close(self) -> None:
-        """Remove the bar."""
-        if self.bar is not None:
-            self.bar.stop()
-
-
-@contextmanager
-def progress_bar(label: str) -> Iterator[ProgressBar]:
-    """A :class:`ProgressBar` that is removed on exit."""
-    bar = ProgressBar(label)
-    try:
-        yield bar
-    finally:
-        bar.close()
 
 
 def reference_for(scenario: str) -> str:

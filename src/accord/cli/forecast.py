@@ -9,13 +9,12 @@ from the baseline; ``--jobs`` / ``--workers`` / ``--scheduler`` spread the draws
 from __future__ import annotations
 
 import json
-import os
 from typing import Annotated
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 
-from accord.analysis.forecast import Forecast
+from accord.analysis.forecast import Forecast, model_status
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
@@ -28,11 +27,14 @@ from accord.cli.common import (
     ScaleMin,
     ScenarioArgument,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.cli.execution import (
     JobsOption,
@@ -77,6 +79,7 @@ def forecast(
     model: ModelOption = None,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     trace: Annotated[bool, typer.Option(help="Also print round-by-round tables.")] = False,
@@ -119,7 +122,7 @@ def forecast(
         else:
             screen = console()
             if out is not None:
-                screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+                screen = recorder()
             for line in zone_headline(point):
                 screen.print(line)
             table = forecast_table(point)
@@ -127,10 +130,20 @@ def forecast(
                 table.caption = (
                     f"median [80 % interval] of {result.draws:,} draws, seed {result.seed}"
                 )
+            elif any(
+                item.low is not None for m in point.models.values() for item in m.issues.values()
+            ):
+                table.caption = (
+                    "\\[low to high] after a single-draw value: the range over the model's "
+                    "terminal cycle where its rounds did not settle"
+                )
             screen.print(table)
             if not isinstance(result, MonteCarlo):
                 for note in no_deal_notes(point):
                     screen.print(note)
+            for summary in point.models.values():
+                for warning in model_status(summary.outcome)["warnings"]:
+                    screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             if isinstance(result, MonteCarlo):
                 for name, feasible in result.feasible.items():
                     screen.print(
@@ -149,6 +162,6 @@ def forecast(
                 for line in trace_events(point):
                     screen.print(line)
             if out is not None:
-                write_output(screen.export_text(), out, force)
+                write_screen(screen, out, force)
     except InputError as error:
         fail(error)

@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections.abc import Iterable
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from accord.analysis.levers import DEFAULT_STEP, LeverResult, Levers
@@ -24,11 +22,14 @@ from accord.cli.common import (
     ScaleMax,
     ScaleMin,
     ScenarioArgument,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.cli.execution import (
     JobsOption,
@@ -145,6 +146,7 @@ def levers(
     scheduler: SchedulerOption = None,
     record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
@@ -185,13 +187,13 @@ def levers(
         else:
             screen = console()
             if out is not None:
-                screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+                screen = recorder()
             for table in lever_tables(result, top):
                 screen.print(table)
             changes = whatif_table(loaded, ran.results)
             if changes is not None:
                 screen.print(changes)
             if out is not None:
-                write_output(screen.export_text(), out, force)
+                write_screen(screen, out, force)
     except InputError as error:
         fail(error)

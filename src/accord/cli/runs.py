@@ -12,19 +12,23 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import (
+    AccordTyper,
     ForceOption,
     FormatOption,
     OutOption,
     OutputFormat,
+    SepOption,
     app,
     console,
     fail,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.errors import InputError
 from accord.records import Record, RunStore, differences, verify
 
-runs_app = typer.Typer(
+runs_app = AccordTyper(
     help="Recorded runs: list, show, diff, export, verify. Stored under $ACCORD_HOME.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -56,6 +60,7 @@ def _summary(record: Record) -> str:
 def list_runs(
     limit: Annotated[int, typer.Option(help="Show the newest N runs.")] = 20,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
 ) -> None:
     """List recorded runs, newest first."""
     store = RunStore()
@@ -73,9 +78,13 @@ def list_runs(
         typer.echo(json.dumps([_brief(record) for record in records], indent=2, ensure_ascii=False))
         return
     if output is OutputFormat.csv:
-        typer.echo(_csv([_brief(record) for record in records]), nl=False)
+        write_output(_csv([_brief(record) for record in records]), None, False)
         return
-    table = Table(title=f"Recorded runs ({store.path})")
+    console().print(_runs_table(records, f"Recorded runs ({store.path})"))
+
+
+def _runs_table(records: list[Record], title: str) -> Table:
+    table = Table(title=title)
     for column in (
         "Id",
         "When (UTC)",
@@ -100,7 +109,7 @@ def list_runs(
             _summary(record),
             record.inputs_hash[:12],
         )
-    console().print(table)
+    return table
 
 
 _BRIEF_FIELDS = (
@@ -232,15 +241,21 @@ def _text(value: Any) -> str:
 def export(
     run: Annotated[list[str] | None, typer.Argument(help="Run ids (default: every run).")] = None,
     output: FormatOption = OutputFormat.json,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Export runs: JSON (whole records) or CSV (one summary row per run)."""
+    """Export runs: JSON (whole records), or CSV/xlsx/table (one summary row per run)."""
     try:
         store = RunStore()
         records = [store.get(item) for item in run] if run else list(reversed(store.list()))
         if output is OutputFormat.csv:
             write_output(_csv([_brief(record) for record in records]), out, force)
+        elif output is OutputFormat.table:
+            screen = console() if out is None else recorder()
+            screen.print(_runs_table(records, "Exported runs"))
+            if out is not None:
+                write_screen(screen, out, force)
         else:
             text = json.dumps(
                 [record.to_json() for record in records], indent=2, ensure_ascii=False

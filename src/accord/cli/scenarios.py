@@ -16,6 +16,7 @@ from accord.models.base import registry
 from accord.scenario import checks
 from accord.scenario.load import builtin_files, builtin_ids, dump, load
 from accord.scenario.schema import json_schema
+from accord.scenario.structure import structure_warnings
 
 
 @app.command()
@@ -41,6 +42,8 @@ def validate(
     except InputError as error:
         sys.stderr.write(error.render(limit=None) + "\n")
         raise typer.Exit(2) from None
+    for warning in structure_warnings(loaded):
+        sys.stderr.write(f"warning: {file}: {warning}\n")
     typer.echo(
         f"{file}: ok — {len(loaded.actors)} actors, {len(loaded.issues)} issues, "
         f"{len(loaded.updates)} updates, {len(loaded.sources)} sources"

@@ -6,13 +6,11 @@ import csv
 import dataclasses
 import io
 import json
-import os
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from accord.analysis.runs import model_specs
@@ -27,11 +25,14 @@ from accord.cli.common import (
     ScaleMin,
     ScenarioArgument,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.cli.execution import (
     JobsOption,
@@ -170,6 +171,7 @@ def sensitivity(
     scheduler: SchedulerOption = None,
     record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
@@ -224,13 +226,13 @@ def sensitivity(
         else:
             screen = console()
             if out is not None:
-                screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+                screen = recorder()
             for table in sensitivity_tables(result, loaded, top):
                 screen.print(table)
             changes = whatif_table(loaded, ran.results)
             if changes is not None:
                 screen.print(changes)
             if out is not None:
-                write_output(screen.export_text(), out, force)
+                write_screen(screen, out, force)
     except InputError as error:
         fail(error)

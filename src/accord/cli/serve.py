@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +24,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another program already listens on ``host:port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
 
 
 @app.command()
@@ -52,6 +65,18 @@ def serve(
         sys.stderr.write(
             f"warning: listening on {host}: anyone who can reach this port can use the dashboard "
             "(no authentication). Use only on a trusted network.\n"
+        )
+    if port_in_use(host, port):
+        free = next(
+            (p for p in range(port + 1, min(port + 50, 65536)) if not port_in_use(host, p)), None
+        )
+        fail(
+            InputError.single(
+                None,
+                f"port {port} on {host} is already in use (by another server)",
+                path=("--port",),
+                hint=f"pass --port {free}" if free else "pass another --port",
+            )
         )
     import uvicorn
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import sys
 from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from accord.analysis.montecarlo import DEFAULT_DRAWS, MonteCarlo
@@ -31,11 +29,14 @@ from accord.cli.common import (
     ScaleMin,
     ScenarioArgument,
     SeedOption,
+    SepOption,
     app,
     console,
     fail,
     parse_date,
+    recorder,
     write_output,
+    write_screen,
 )
 from accord.cli.execution import (
     JobsOption,
@@ -192,6 +193,7 @@ def sweep(
     scheduler: SchedulerOption = None,
     record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
+    sep: SepOption = ",",
     out: OutOption = None,
     force: ForceOption = False,
     scale_min: ScaleMin = None,
@@ -223,14 +225,14 @@ def sweep(
         else:
             screen = console()
             if out is not None:
-                screen = Console(file=open(os.devnull, "w"), record=True, width=140)  # noqa: SIM115
+                screen = recorder()
             for table in (sweep_table(result), band_table(result), comovement_table(result)):
                 screen.print(table)
             changes = whatif_table(result.scenario, ran.results)
             if changes is not None:
                 screen.print(changes)
             if out is not None:
-                write_output(screen.export_text(), out, force)
+                write_screen(screen, out, force)
         if sys.stderr.isatty():
             console(stderr=True).print(f"{result.draws:,} draws of {len(result.summary)} models")
     except InputError as error:

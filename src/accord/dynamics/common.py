@@ -6,9 +6,10 @@ Utilities follow the scenario's own model of preferences: actor i's utility for 
     U_i(x) = 1 − Σ_d s_id |x_d − p_id| / Σ_d s_id,
 
 so 1 is everything it wants and 0 the far end of every scale; reported values are ×100. The
-no-deal reference of an actor follows the ``nash`` model's disagreement point: its walk-away
-point on an issue where it has one, else the issue's status quo, else the end of the scale
-farthest from its position.
+no-deal reference of an actor follows the ``nash`` model's disagreement point: the scenario's
+no-deal outcome (else the issue's status quo, else the end of the scale farthest from its
+position), minus its cost of no deal where one is given. Red lines are not part of it: they
+are hard limits (:mod:`accord.scenario.acceptance`), checked on top of it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from accord.errors import InputError
-from accord.scenario.acceptance import utility
+from accord.scenario.acceptance import no_deal_utility, utility
 from accord.scenario.compile import FloatArray, Problem, RNGLike, sample_numbers
 from accord.scenario.schema import Number, Scenario, War
 
@@ -79,16 +80,54 @@ def war_of(scenario: Scenario) -> War:
     return scenario.war
 
 
-def reference(problem: Problem, walk_away: FloatArray | None = None) -> FloatArray:
-    """Each actor's no-deal point ``[B, A, I]``: walk-away, else status quo, else its worst end.
+def reference(problem: Problem) -> FloatArray:
+    """Each actor's no-deal outcome ``[B, A, I]`` (compensatory: what it gets if talks fail).
 
-    Compensatory (a red line counts as the outcome of no deal on its issue); the acceptance
-    rule of :mod:`accord.scenario.acceptance` keeps red lines hard instead.
+    The scenario's no-deal outcome (``no_deal.outcome``, which defaults to the status quo),
+    else the status quo, else the end of the scale farthest from the actor's position. Red
+    lines play no part here: the acceptance rule of :mod:`accord.scenario.acceptance` keeps
+    them hard, on top of this benchmark.
     """
-    walk = problem.walk_away if walk_away is None else walk_away
     worst = np.where(problem.position < 0.5, 1.0, 0.0)
-    status = np.broadcast_to(problem.status_quo[:, None, :], walk.shape)
-    return np.where(np.isnan(walk), np.where(np.isnan(status), worst, status), walk)
+    outcome = problem.status_quo if problem.no_deal_outcome is None else problem.no_deal_outcome
+    outcome = np.where(np.isnan(outcome), problem.status_quo, outcome)
+    point = np.broadcast_to(outcome[:, None, :], worst.shape)
+    return np.where(np.isnan(point), worst, point)
+
+
+def no_deal_value(problem: Problem, points: FloatArray) -> FloatArray:
+    """``[B, A]`` each actor's utility of no deal: of ``points`` ``[B, A, I]``, minus its cost.
+
+    The cost of no deal counts where the scenario gives one (:func:`acceptance.no_deal_utility`),
+    else nothing: a deal is always measured against what failing to agree would bring.
+    """
+    value = utility(problem.position, problem.salience, points)
+    with_cost = no_deal_utility(problem, outcome=points)
+    return np.where(np.isnan(with_cost), value, with_cost)
+
+
+def no_deal_points(problem: Problem, battlefield: FloatArray | None = None) -> FloatArray:
+    """``[B, A, I]`` each actor's no-deal outcome: the war's projection for ``from: war`` actors.
+
+    Everyone else gets :func:`reference`. ``battlefield`` is the war model's no-deal outcome
+    per actor (:func:`accord.dynamics.deal.battlefield`); it counts only for the actors the
+    scenario's ``no_deal`` block sends to the war (``from: war``), as in the zone of agreement.
+    """
+    points = reference(problem)
+    if battlefield is None or problem.no_deal_war is None:
+        return points
+    return np.where(problem.no_deal_war[None, :, None], battlefield, points)
+
+
+def reservation(problem: Problem, points: FloatArray) -> FloatArray:
+    """``[B, A]`` the utility below which each actor refuses a deal; 0 where it has no limit.
+
+    The zone's rule (:mod:`accord.analysis.zone`): only actors the scenario's ``no_deal`` block
+    names refuse deals worth less than no deal (its utility minus their cost); the others are
+    bound by their red lines and conditions alone.
+    """
+    value = no_deal_utility(problem, outcome=points)
+    return np.where(np.isnan(value), 0.0, value)
 
 
 def interval(values: FloatArray, axis: int = 0) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -120,6 +159,7 @@ __all__ = [
     "filled",
     "interval",
     "months_between",
+    "no_deal_value",
     "reference",
     "rounded",
     "sample",

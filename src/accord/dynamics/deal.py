@@ -18,10 +18,14 @@ An issue left out keeps its status quo (an error if it has none). Built-in deals
 the built-in scenarios in ``builtin/deals/<scenario id>/``; ``28-point`` resolves there.
 
 :func:`evaluate` values a deal for every actor (see :mod:`accord.dynamics.common` for the
-utility) against its no-deal reference, in which the belligerents' points on the battlefield
-issues are their walk-away points from :mod:`accord.dynamics.war` and everyone else's are the
-line expected at the end of the horizon. With breakdown risk q from
-:mod:`accord.dynamics.guarantees`, a side values the deal at
+utility) against its no-deal outcome (compensatory: what failing to agree brings), in which the
+belligerents' points on the battlefield issues are what each expects from fighting on
+(:mod:`accord.dynamics.war`) and everyone else's are the line expected at the end of the
+horizon; the cost of no deal counts where the scenario gives one. An actor *accepts* the deal
+by the one rule of :mod:`accord.scenario.acceptance`: the terms keep its red lines and conditions
+(hard; the war's points are never red lines), and on top they are worth at least no deal.
+
+With breakdown risk q from :mod:`accord.dynamics.guarantees`, a side values the deal at
 
     (1 − q) · U(terms) + q · U(renewed war from the new line)
 
@@ -43,6 +47,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from accord.dynamics.common import (
     months_between,
+    no_deal_points,
+    no_deal_value,
     reference,
     sample,
     streams,
@@ -60,7 +66,8 @@ from accord.dynamics.guarantees import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, look_ahead, sample_war, to_unit_scale
 from accord.errors import ErrorDetail, InputError
-from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
+from accord.scenario.acceptance import no_deal_utility, rejections
+from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.load import locate, parse_json, parse_yaml, pydantic_details, read_text
 from accord.scenario.schema import Identifier, Number, Scenario
 
@@ -294,8 +301,14 @@ class Valuation:
     terms : FloatArray
         ``[B, I]`` the deal on [0, 1].
     value, no_deal, renewed, with_risk : FloatArray
-        ``[B, A]`` utilities (0-1) of the deal, of fighting on (the no-deal reference), of
-        renewed war from the deal's line, and of the deal with its breakdown risk.
+        ``[B, A]`` utilities (0-1) of the deal, of no deal (fighting on, minus the cost of no
+        deal where given), of renewed war from the deal's line, and of the deal with its
+        breakdown risk.
+    outside : BoolArray
+        ``[B, A, I]`` the issues on which the terms break the actor's red lines or conditions.
+    accepts : BoolArray
+        ``[B, A]`` whether the actor accepts the terms: red lines and conditions kept (hard),
+        and worth at least no deal (:func:`accord.scenario.acceptance.rejections`).
     breakdown, hazard_ratio, shortfall : FloatArray
         ``[B]`` the probability of breakdown within the guarantees' horizon, its hazard ratio,
         and the largest battlefield shortfall (share of the contested area).
@@ -315,6 +328,8 @@ class Valuation:
     hazard_ratio: FloatArray
     shortfall: FloatArray
     guarantees: GuaranteeSample
+    outside: BoolArray
+    accepts: BoolArray
 
     def to_json(self) -> dict[str, Any]:
         """Figure-ready data: per actor the deal's value against its walk-away, 0-100.
@@ -323,7 +338,12 @@ class Valuation:
         "high"}}}, "regime", "draws", "breakdown": {"probability": {...}, "hazard_ratio":
         {...}, "horizon_months"}, "actors": {ACTOR: {"name", "party", "value", "walk_away",
         "surplus", "with_risk", "surplus_with_risk": {"value", "low", "high"},
-        "beats_walk_away", "beats_walk_away_with_risk": probability}}}``.
+        "beats_walk_away", "beats_walk_away_with_risk", "accepts": probability, "veto": bool,
+        "red_lines_kept": bool, "red_lines_broken": {ISSUE: share of draws}}}}``.
+
+        ``walk_away`` keeps its name for the figures and CSV that read it, but is the utility
+        of no deal (never of a red line); ``accepts`` adds the hard red lines and conditions
+        on top of ``beats_walk_away``; ``red_lines_kept`` is true when no draw breaks one.
         """
         units = self.problem.to_units(self.terms)
         actors: dict[str, Any] = {}
@@ -341,6 +361,14 @@ class Valuation:
                 "surplus_with_risk": summary(100 * risky, 3),
                 "beats_walk_away": round(float((surplus > 0).mean()), 4),
                 "beats_walk_away_with_risk": round(float((risky > 0).mean()), 4),
+                "accepts": round(float(self.accepts[:, a].mean()), 4),
+                "veto": bool(self.problem.veto_players[a]),
+                "red_lines_kept": not bool(self.outside[:, a].any()),
+                "red_lines_broken": {
+                    issue_id: round(float(self.outside[:, a, d].mean()), 4)
+                    for d, issue_id in enumerate(self.problem.issue_ids)
+                    if self.outside[:, a, d].any()
+                },
             }
         return {
             "scenario": self.scenario.id,
@@ -411,6 +439,9 @@ def evaluate(
     risk = breakdown(guarantees, ratio)
     value = utility(problem.position, problem.salience, terms)
     fallback = utility(problem.position, problem.salience, renewed)
+    benchmark = no_deal_value(problem, no_deal)
+    limit = no_deal_utility(problem, outcome=no_deal_points(problem, no_deal))
+    outside, short = rejections(problem, terms, no_deal=limit)
     return Valuation(
         scenario=current,
         deal=deal,
@@ -419,13 +450,15 @@ def evaluate(
         date=when,
         terms=terms,
         value=value,
-        no_deal=utility(problem.position, problem.salience, no_deal),
+        no_deal=benchmark,
         renewed=fallback,
         with_risk=(1.0 - risk)[:, None] * value + risk[:, None] * fallback,
         breakdown=risk,
         hazard_ratio=ratio,
         shortfall=shortfall,
         guarantees=guarantees,
+        outside=outside,
+        accepts=np.asarray(~outside.any(axis=-1) & ~short),
     )
 
 
@@ -465,12 +498,14 @@ def battlefield(
     terms: FloatArray,
     when: dt.date | None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """No-deal and renewed-war references ``[B, A, I]`` and the battlefield shortfall ``[B]``.
+    """No-deal and renewed-war outcomes ``[B, A, I]`` and the battlefield shortfall ``[B]``.
 
-    The belligerents' points on the theatres' issues are their walk-away points now (no deal)
-    and from the deal's line (renewed war); everyone else's are the line expected at the end of
-    the horizon. The shortfall is the largest share of the contested area by which the deal
-    gives a side less than its walk-away point.
+    The belligerents' points on the theatres' issues are what each expects from fighting on,
+    now (no deal) and from the deal's line (renewed war); everyone else's are the line expected
+    at the end of the horizon. These are no-deal *outcomes* (compensatory, per actor: for
+    :func:`accord.scenario.acceptance.no_deal_utility`'s ``outcome``), never red lines. The
+    shortfall is the largest share of the contested area by which the deal gives a side less
+    than it expects from fighting on.
     """
     block = war_of(scenario)
     start = 0.0 if when is None else max(0.0, months_between(block.as_of, when))

@@ -189,8 +189,8 @@ def fit_referendum(
     proposals
         Prior draws to weight (default: 20 per posterior draw, at least 40,000).
     """
-    referendum = referendum_of(scenario)
     current = as_of(scenario, date)
+    referendum = known_polls(referendum_of(scenario), current.as_of, scenario.id)
     if draws < 1:
         raise InputError.single(None, f"draws must be at least 1, got {draws}", path=("draws",))
     count = proposals or max(PROPOSALS_PER_DRAW * draws, 40_000)
@@ -238,6 +238,25 @@ def fit_referendum(
             }
         )
     return fit
+
+
+def known_polls(referendum: Referendum, date: dt.date | None, name: str) -> Referendum:
+    """The referendum block with only the polls published on or before ``date``.
+
+    A fit as of a date must not see polls published later (no look-ahead).
+    """
+    if date is None:
+        return referendum
+    polls = [poll for poll in referendum.polls if poll.date <= date]
+    if not polls:
+        first = min(poll.date for poll in referendum.polls)
+        raise InputError.single(
+            name,
+            f"no poll was published by {date}: the referendum model cannot be fitted as of then",
+            path=("ratification", "referendum", "polls"),
+            hint=f"evaluate on or after {first}, or add an earlier poll",
+        )
+    return referendum.model_copy(update={"polls": polls})
 
 
 @dataclass(frozen=True, eq=False)

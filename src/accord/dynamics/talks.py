@@ -2,26 +2,33 @@
 
 Each party i values a deal x by the scenario's salience-weighted linear utility U_i(x) (see
 :mod:`accord.dynamics.common`) and will not accept less than its reservation utility r_i, the
-utility of its no-deal point, where the belligerents' walk-away points on the battlefield issues
-come from :mod:`accord.dynamics.war`. Within that limit it concedes over the R rounds of the
-talks by a time-dependent tactic (Faratin, Sierra & Jennings 1998),
+utility of no deal (the scenario's no-deal outcome, where the belligerents' points on the
+battlefield issues are what each expects from fighting on, from :mod:`accord.dynamics.war`,
+minus the cost of no deal where one is given). On top of that, its red lines and conditions
+are hard (:mod:`accord.scenario.acceptance`): it accepts no text outside them, whatever its
+utility, and none outside the red lines of a veto player who is not at the table (a parliament
+with ``veto: true``), since the deal would need that player's consent too. Within these limits
+it concedes over the R rounds of the talks by a time-dependent tactic (Faratin, Sierra &
+Jennings 1998),
 
     a_i(t) = r_i + (1 − r_i) (1 − (t / (R − 1))^(1/e)),
 
 Boulware (e = 0.2: firm until the deadline nears), linear (e = 1) or conceder (e = 5: gives way
 early), or by relative tit-for-tat (Axelrod 1984; Faratin et al. 1998): it lowers its aspiration
-by as much as the last move of the text raised its utility. A party accepts a text x when
-U_i(x) ≥ max(a_i(t), r_i). A party that rejects counter-proposes: it restores the issues it cares
-most about (per unit of the scale) to its own position, one after the other, until its utility
-reaches its aspiration: the cheapest way to meet it, and what lets a mediator trade issues
-across parties (logrolling).
+by as much as the last move of the text raised its utility. A party accepts a text x when x
+keeps its red lines and conditions and U_i(x) ≥ max(a_i(t), r_i). A party that rejects
+counter-proposes: it restores the issues it cares most about (per unit of the scale) to its own
+position, one after the other, until its utility reaches its aspiration: the cheapest way to
+meet it, and what lets a mediator trade issues across parties (logrolling); the counter-proposal
+is then brought inside its own red lines, so it never proposes what it would itself refuse.
 
 Two protocols, both batched over runs (the only Python loops are over rounds and parties):
 
 * ``mediator`` (Raiffa's single negotiating text, as the US ran these talks): the mediator opens
   with a text (its own position, or a draft such as the 28 points); each round every party
   accepts or rejects it; if all accept, it is the deal; otherwise the mediator redrafts each
-  issue towards the rejecting parties' counter-proposals y_i, in proportion to their capability
+  issue towards the rejecting parties' counter-proposals y_i (each party checks every draft
+  against its red lines, as above), in proportion to their capability
   times their salience on it; the accepting parties hold the text where it is, and the mediator
   m (its weight times ``talks.pull``: a pushy mediator) pulls it back to its opening draft o:
   x_d ← x_d + [Σ_{i ∉ A, i ≠ m} w_i s_id (y_id − x_d) + w_m s_md (o_d − x_d)] / Σ_i w_i s_id.
@@ -55,7 +62,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from accord.dynamics.common import filled, reference, streams, summary, utility
+from accord.dynamics.common import filled, no_deal_points, reservation, streams, summary
 from accord.dynamics.deal import Deal, battlefield, deal_hazard, deal_terms
 from accord.dynamics.guarantees import sample_guarantees
 from accord.dynamics.ratify import (
@@ -66,6 +73,7 @@ from accord.dynamics.ratify import (
 )
 from accord.dynamics.war import WarSample, evaluation_date, sample_war
 from accord.errors import InputError
+from accord.scenario.acceptance import TOLERANCE, bounds
 from accord.scenario.compile import FloatArray, Problem, RNGLike, as_of, compile
 from accord.scenario.schema import Scenario
 
@@ -94,6 +102,9 @@ class Table:
         ``[R, I]`` the mediator's first text.
     mediator : int
         The mediator's column among the parties (-1: the mediator is not a party).
+    floor, ceiling : FloatArray or None
+        ``[R, P, I]`` the box each party accepts: its red lines and conditions, and those of
+        the veto players not at the table (None: no limits).
     """
 
     ideal: FloatArray
@@ -103,6 +114,8 @@ class Table:
     strategy: IntArray
     opening: FloatArray
     mediator: int = -1
+    floor: FloatArray | None = None
+    ceiling: FloatArray | None = None
 
     @property
     def runs(self) -> int:
@@ -118,6 +131,31 @@ class Table:
         loss = np.abs(outcome - self.ideal[:, party])
         loss *= self.weight_issue[:, party]
         return 1.0 - loss.sum(axis=-1)
+
+    def inside(self, outcome: FloatArray) -> npt.NDArray[np.bool_]:
+        """``[R, P]`` whether outcomes ``[R, I]`` keep each party's red lines and conditions."""
+        if self.floor is None or self.ceiling is None:
+            return np.ones(self.ideal.shape[:2], dtype=bool)
+        point = outcome[:, None, :]
+        kept = (point >= self.floor - TOLERANCE) & (point <= self.ceiling + TOLERANCE)
+        return np.asarray(kept.all(axis=-1))
+
+    def party_inside(self, party: int, outcome: FloatArray) -> npt.NDArray[np.bool_]:
+        """``[R]`` whether outcomes ``[R, I]`` keep one party's red lines and conditions."""
+        if self.floor is None or self.ceiling is None:
+            return np.ones(self.ideal.shape[0], dtype=bool)
+        kept = (outcome >= self.floor[:, party] - TOLERANCE) & (
+            outcome <= self.ceiling[:, party] + TOLERANCE
+        )
+        return np.asarray(kept.all(axis=-1))
+
+    def within(self, proposals: FloatArray, party: int | None = None) -> FloatArray:
+        """Proposals brought inside the proposer's red lines (``[R, P, I]``, or one party's)."""
+        if self.floor is None or self.ceiling is None:
+            return proposals
+        if party is None:
+            return np.clip(proposals, self.floor, self.ceiling)
+        return np.clip(proposals, self.floor[:, party], self.ceiling[:, party])
 
     @cached_property
     def priority(self) -> Priority:
@@ -292,7 +330,7 @@ def _mediated(table: Table, deadline: int) -> Talks:
     for step in range(deadline):
         current = table.utility(text)
         need = np.maximum(concession.next(step), table.reservation)
-        accept = current >= need
+        accept = (current >= need) & table.inside(text)
         success = accept.all(axis=1) & ~done
         rounds[success] = step
         terms[success] = text[success]
@@ -300,8 +338,10 @@ def _mediated(table: Table, deadline: int) -> Talks:
         holdouts = np.where(done[:, None], holdouts, ~accept)
         if done.all():
             break
-        counters = counter_offer(
-            table.ideal, table.weight_issue, text[:, None, :], current, need, priority
+        counters = table.within(
+            counter_offer(
+                table.ideal, table.weight_issue, text[:, None, :], current, need, priority
+            )
         )
         counters = np.where(drafting, table.opening[:, None, :], counters)
         pull = np.where(accept[:, :, None] & ~drafting, 0.0, pull_issue)
@@ -336,7 +376,7 @@ def _alternating(table: Table, deadline: int) -> Talks:
             standing = np.where(empty[:, None], table.ideal[:, k], offer)
             current = table.party_utility(k, standing)
             need = need_all[:, k]
-            accept = live & ~empty & (current >= need)
+            accept = live & ~empty & (current >= need) & table.party_inside(k, standing)
             acceptances = np.where(accept, acceptances + 1, acceptances)
             agreed = accept & (acceptances == parties)
             rounds[agreed] = step
@@ -345,17 +385,20 @@ def _alternating(table: Table, deadline: int) -> Talks:
             reject = live & ~accept
             holdouts[row[reject], k] = True
             holdouts[row[accept], k] = False
-            proposal = np.where(
-                empty[:, None],
-                table.ideal[:, k],
-                counter_offer(
+            proposal = table.within(
+                np.where(
+                    empty[:, None],
                     table.ideal[:, k],
-                    table.weight_issue[:, k],
-                    standing,
-                    current,
-                    need,
-                    priorities[k],
+                    counter_offer(
+                        table.ideal[:, k],
+                        table.weight_issue[:, k],
+                        standing,
+                        current,
+                        need,
+                        priorities[k],
+                    ),
                 ),
+                k,
             )
             offer = np.where(reject[:, None], proposal, offer)
             acceptances = np.where(reject, 1, acceptances)
@@ -384,6 +427,8 @@ def _in_chunks(kernel: Callable[[Table, int], Talks], table: Table, deadline: in
                     strategy=table.strategy[rows],
                     opening=table.opening[rows],
                     mediator=table.mediator,
+                    floor=None if table.floor is None else table.floor[rows],
+                    ceiling=None if table.ceiling is None else table.ceiling[rows],
                 ),
                 deadline,
             )
@@ -556,7 +601,7 @@ def simulate(
     current = as_of(scenario, when)
     streams_ = streams(rng, 8)
     problem = compile(current, date=when, draws=runs, rng=streams_[0])
-    walk_reference = reference(problem)
+    walk_reference = no_deal_points(problem)
     war = None
     regime_id = None
     if current.war is not None:
@@ -565,7 +610,8 @@ def simulate(
             current.war.regime(regime).id if regime is None else _known_regime(current, regime)
         )
         neutral = np.full((runs, problem.n_issues), np.nan)
-        walk_reference, _, _ = battlefield(current, problem, war, regime_id, neutral, when)
+        fighting, _, _ = battlefield(current, problem, war, regime_id, neutral, when)
+        walk_reference = no_deal_points(problem, fighting)
     parties = _parties(problem)
     mediator = settings.mediator if settings else parties[0]
     pull = filled([settings.pull if settings else None], 1.0, runs, streams_[2])[:, 0]
@@ -591,9 +637,10 @@ def build_table(
 ) -> Table:
     """The protocols' arrays for ``parties`` of ``problem``, one run per draw.
 
-    ``no_deal`` ``[R, A, I]`` is every actor's no-deal point (reservation utilities are its
-    utilities); ``opening`` defaults to the mediator's position; the mediator's weight is
-    multiplied by ``pull``.
+    ``no_deal`` ``[R, A, I]`` is every actor's no-deal outcome (reservation utilities are its
+    utilities, minus the cost of no deal where given); ``opening`` defaults to the mediator's
+    position; the mediator's weight is multiplied by ``pull``. Each party's box is its red
+    lines and conditions, narrowed by those of the veto players not among ``parties``.
     """
     index = [problem.actor_ids.index(party) for party in parties]
     weight = problem.capability[:, index].copy()
@@ -606,14 +653,21 @@ def build_table(
     if opening is None:
         anchor = mediator if mediator is not None else parties[0]
         opening = problem.position[:, problem.actor_ids.index(anchor)].copy()
+    low, high = bounds(problem)
+    absent = problem.veto_players.copy()
+    absent[index] = False
+    floor = np.maximum(low[:, index], low[:, absent].max(axis=1, initial=0.0)[:, None, :])
+    ceiling = np.minimum(high[:, index], high[:, absent].min(axis=1, initial=1.0)[:, None, :])
     return Table(
         ideal=ideal,
         weight_issue=salience / np.where(totals > 0, totals, 1.0),
-        reservation=utility(ideal, salience, no_deal[:, index]),
+        reservation=reservation(problem, no_deal)[:, index],
         weight=weight,
         strategy=strategy,
         opening=opening,
         mediator=column,
+        floor=floor,
+        ceiling=ceiling,
     )
 
 

@@ -5,8 +5,9 @@ what it expects from challenging j and what it believes j expects from challengi
 signs and sizes of these expected utilities come offers (conflict, compromise, capitulation),
 each actor accepts one offer, and all accepted moves apply at once. The forecast is read off the
 trajectory of positions (by default the capability × salience weighted median after the last
-round). Notation as in ``references/models.md`` §4: positions x, saliences s, capabilities c,
-w = c·s, R the range of positions, d_ij = |x_i − x_j| / R.
+round, averaged over the terminal cycle when the trajectory has not settled). Notation as in
+``references/models.md`` §4: positions x, saliences s, capabilities c, w = c·s, R the range of
+positions, d_ij = |x_i − x_j| / R.
 
 One round, shared by both variants:
 
@@ -122,7 +123,10 @@ from accord.models.restricted import run_within_zone
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
 IntArray = npt.NDArray[np.intp]
-Forecast = Literal["median", "mean", "average-median"]
+Forecast = Literal["cycle-mean", "median", "mean", "average-median"]
+
+CYCLE_TOLERANCE = 1e-9
+"""Two states repeat when no actor's position (on [0, 1]) differs by more than this."""
 
 CHUNK_ELEMENTS = 1 << 17
 """Draws are processed in chunks of about this many ``A² × B`` elements (1 MiB per array)."""
@@ -232,11 +236,12 @@ class ExpectedUtilityModel:
     risk
         Apply the risk step (exponents r_i); ``False`` keeps every r_i = 1.
     forecast
-        How the trajectory becomes the forecast: ``"median"`` the c·s-weighted median after
-        the last round (BDM's forecast rule), ``"mean"`` the c·s-weighted mean after the last
-        round, ``"average-median"`` the average of the medians over the rounds in which
-        positions moved (the initial median if none did), which smooths the oscillations the
-        model often ends in.
+        How the trajectory becomes the forecast: ``"cycle-mean"`` (default) the c·s-weighted
+        median after the last round where the trajectory settled, else the mean of the medians
+        over its terminal cycle (see :func:`terminal_cycle`); ``"median"`` the c·s-weighted
+        median after the last round (BDM's forecast rule), ``"mean"`` the c·s-weighted mean
+        after the last round, ``"average-median"`` the average of the medians over the rounds
+        in which positions moved (the initial median if none did).
 
     Notes
     -----
@@ -245,8 +250,13 @@ class ExpectedUtilityModel:
     ``series = ("median", "mean")``, and ``events``: for draw 0, per issue a list of T lists
     (round 0 empty) of moves ``{"round", "challenger", "target", "kind", "old", "new"}``, where
     ``target`` is the actor that moves and ``challenger`` the actor whose offer it accepted.
+    ``cycle_low``, ``cycle_high`` ``[B, I]`` (on [0, 1], listed in ``scaled``): the lowest and
+    highest median over the terminal cycle (both the last median where the trajectory
+    settled); ``cycle_length`` ``[B, I]``: 1 settled, p ≥ 2 an exact cycle of p rounds, 0 no
+    repeat found (the window of the last ⌈T/2⌉ rounds was read instead).
     ``Outcome.diagnostics``: ``rounds`` (T − 1), ``rounds_run`` ``[B, I]``, ``converged``
-    ``[B, I]`` and ``variant``. All positions are on ``[0, 1]``.
+    ``[B, I]``, ``cycle_length``, ``variant`` and ``warnings`` (plain strings; one naming the
+    issues that did not settle, if any). All positions are on ``[0, 1]``.
     """
 
     name: ClassVar[str] = "eum"
@@ -264,7 +274,7 @@ class ExpectedUtilityModel:
     rounds: int | None = None
     max_rounds: int = 10
     risk: bool = True
-    forecast: Forecast = "median"
+    forecast: Forecast = "cycle-mean"
     within_zone: bool = False
     """Hold positions and the settlement inside the veto players' red lines (docs/zone.md)."""
 
@@ -306,27 +316,41 @@ class ExpectedUtilityModel:
         events = [
             _events(runs[d // chunk], d % chunk, problem.actor_ids, length) for d in range(issues)
         ]
+        cycle = terminal_cycle(positions, median, converged)
         trace: dict[str, Any] = {
             "positions": positions,
             "median": median,
             "mean": mean,
             "series": ("median", "mean"),
             "events": events,
+            "cycle_low": cycle.low,
+            "cycle_high": cycle.high,
+            "cycle_length": cycle.length,
+            "scaled": ("cycle_low", "cycle_high"),
         }
         diagnostics = {
             "rounds": length - 1,
             "rounds_run": rounds_run,
             "converged": converged,
+            "cycle_length": cycle.length,
             "variant": self.variant,
+            "warnings": convergence_warnings(converged, cycle.length, problem.issue_ids),
         }
-        return Outcome(self.name, self._settle(median, mean, rounds_run), trace, diagnostics)
+        settlement = self._settle(median, mean, rounds_run, cycle.mean)
+        return Outcome(self.name, settlement, trace, diagnostics)
 
     def _check(self) -> None:
         problems: list[tuple[str, object, str]] = []
         if self.variant not in ("paper", "scholz-code"):
             problems.append(("variant", self.variant, "use 'scholz-code' or 'paper'"))
-        if self.forecast not in ("median", "mean", "average-median"):
-            problems.append(("forecast", self.forecast, "use 'median', 'mean' or 'average-median'"))
+        if self.forecast not in ("cycle-mean", "median", "mean", "average-median"):
+            problems.append(
+                (
+                    "forecast",
+                    self.forecast,
+                    "use 'cycle-mean', 'median', 'mean' or 'average-median'",
+                )
+            )
         if not 0.0 <= self.q <= 1.0:
             problems.append(("q", self.q, "q is a probability: use a value in [0, 1]"))
         if self.rounds is not None and self.rounds < 0:
@@ -374,7 +398,11 @@ class ExpectedUtilityModel:
         trajectory = np.stack(states).transpose(2, 0, 1)  # [B, T, A]
         return _ChunkRun(trajectory, np.stack(medians).T, rounds_run, ~active, kinds, challengers)
 
-    def _settle(self, median: FloatArray, mean: FloatArray, rounds_run: IntArray) -> FloatArray:
+    def _settle(
+        self, median: FloatArray, mean: FloatArray, rounds_run: IntArray, cycle_mean: FloatArray
+    ) -> FloatArray:
+        if self.forecast == "cycle-mean":
+            return cycle_mean
         if self.forecast == "median":
             return median[:, -1, :]
         if self.forecast == "mean":
@@ -384,6 +412,100 @@ class ExpectedUtilityModel:
         window = np.where(rounds_run[:, None, :] == 0, step == 0, moved)
         result: FloatArray = (median * window).sum(axis=1) / window.sum(axis=1)
         return result
+
+
+class Cycle(NamedTuple):
+    """How a trajectory ends, per draw and issue (``[B, I]`` arrays, medians on [0, 1]).
+
+    Attributes
+    ----------
+    mean, low, high : FloatArray
+        Mean, lowest and highest weighted median over the terminal cycle.
+    length : IntArray
+        1 settled; p ≥ 2 an exact cycle of p rounds; 0 no repeat (a window was read).
+    """
+
+    mean: FloatArray
+    low: FloatArray
+    high: FloatArray
+    length: IntArray
+
+
+def terminal_cycle(
+    positions: FloatArray,
+    median: FloatArray,
+    converged: BoolArray,
+    *,
+    tolerance: float = CYCLE_TOLERANCE,
+) -> Cycle:
+    """Find where each trajectory ends up: a fixed point, a cycle, or neither.
+
+    The rule, per draw and issue, with T the last round of the trajectory:
+
+    1. Settled (``converged``, or the last state repeats the one before it): the cycle is the
+       last round alone; length 1, and mean = low = high = the last median.
+    2. Otherwise the smallest p ≥ 2 for which the full position vector of round T repeats that
+       of round T − p (every actor within ``tolerance``) is the cycle's length. EUM's rounds
+       depend only on the positions (R, capabilities and saliences are fixed), so a repeat
+       means the rounds T − p + 1 … T recur for ever; the cycle is those p rounds.
+    3. If no earlier round repeats round T, the window is the last ⌈T/2⌉ rounds (the first
+       half of the run is taken as the transient); length 0.
+
+    The mean, low and high are those of the weighted medians over the cycle's (or window's)
+    rounds. Every median lies within the range of the positions, which moves never leave,
+    so the mean stays within the initial range of positions.
+
+    Parameters
+    ----------
+    positions
+        ``[B, T + 1, A, I]`` positions per round (round 0 the input).
+    median
+        ``[B, T + 1, I]`` weighted median per round.
+    converged
+        ``[B, I]`` whether the simulation stopped because nothing moved.
+    tolerance
+        Largest difference in any actor's position (on [0, 1]) that still counts as a repeat.
+
+    Returns
+    -------
+    Cycle
+        Mean, low, high and length per draw and issue.
+    """
+    last = positions.shape[1] - 1
+    gap = np.abs(positions - positions[:, -1:]).max(axis=2, initial=0.0)  # [B, T + 1, I]
+    repeats = gap <= tolerance
+    length = np.zeros(converged.shape, dtype=np.intp)
+    for period in range(last, 0, -1):
+        length = np.where(repeats[:, last - period], period, length)
+    length = np.where(converged | (length == 1), 1, length)
+    window = np.where(length > 0, length, max(1, -(-last // 2)))
+    step = np.arange(last + 1)[None, :, None]
+    inside = step > last - window[:, None, :]
+    count = inside.sum(axis=1)
+    mean: FloatArray = np.where(inside, median, 0.0).sum(axis=1) / count
+    low: FloatArray = np.where(inside, median, np.inf).min(axis=1)
+    high: FloatArray = np.where(inside, median, -np.inf).max(axis=1)
+    return Cycle(mean, low, high, length)
+
+
+def convergence_warnings(
+    converged: BoolArray, length: IntArray, issue_ids: tuple[str, ...]
+) -> list[str]:
+    """One plain sentence naming the issues whose trajectory did not settle, if any."""
+    unsettled = ~(converged | (length == 1))
+    share = unsettled.mean(axis=0) if unsettled.size else np.zeros(len(issue_ids))
+    names = [
+        issue if share[i] == 1 else f"{issue} ({share[i]:.0%} of draws)"
+        for i, issue in enumerate(issue_ids)
+        if share[i] > 0
+    ]
+    if not names:
+        return []
+    return [
+        f"eum did not settle on {len(names)} of {len(issue_ids)} issues: "
+        f"{', '.join(names)}; the forecast is the mean median over the terminal cycle "
+        "(or the last half of the rounds where none repeats); low/high give its range"
+    ]
 
 
 def _fit(trajectory: FloatArray, length: int) -> FloatArray:

@@ -1,22 +1,35 @@
 """The asymmetric, multi-issue Nash bargaining solution.
 
-The settlement maximises the weighted Nash product over all issues at once,
+The settlement maximises the weighted Nash product over all issues at once, within the box
+that every constrained actor's red lines and conditions leave open,
 
-    x* = argmax_x Σ_{i ∈ P} w_i log(U_i(x) − U_i(r_i)),   U_i(x) = −Σ_d s_id ℓ(x_d − x_id),
+    x* = argmax_{x ∈ X} Σ_{i ∈ P} w_i log(U_i(x) − d_i),   U_i(x) = −Σ_d s_id ℓ(x_d − x_id),
+    X = {x : low_ad ≤ x_d ≤ high_ad for every constrained actor a and issue d},
 
 where P are the parties whose agreement the deal needs (actors with ``party: true``; every actor
 with capability when none is marked), w_i their bargaining weights (capability by default),
-ℓ the quadratic (default) or linear loss, and r_i actor i's disagreement point: its walk-away
-point on an issue where one is given, else the issue's status quo, else the end of the scale
-farthest from its position (so that, lacking either, the actor's constraint never binds).
+ℓ the quadratic (default) or linear loss, and d_i player i's disagreement utility: U_i of the
+scenario's no-deal outcome (``no_deal.outcome``; else the issue's status quo; else the end of
+the scale farthest from its position) minus its cost of no deal where the scenario gives one
+(converted from the scenario's linear utility at c · Σ_d s_id). The constrained actors are the
+players and every veto player (``veto: true``); their boxes come from
+:func:`accord.scenario.acceptance.bounds`. Red lines are never part of d_i any more: they are
+hard constraints, not compensatory reference points.
 
-The problem is concave. It is solved for every draw at once by damped Newton steps on a smooth
-extension of the logarithm (linear-quadratic below a threshold ε that shrinks to 1e-10), so
-it needs no feasible starting point; if no outcome gives every party more than its
-disagreement point, the draw is reported infeasible, with the parties left short.
+If the boxes do not intersect on some issue the draw is infeasible and the actors whose box
+misses another's are named (``trace.blocked_by``, ``trace.empty``). Otherwise the problem is
+concave on a box. It is solved for every draw at once by damped Newton steps on a smooth
+extension of the logarithm (linear-quadratic below a threshold ε that shrinks to 1e-10), with
+each side of the box a pseudo-player of weight ε under the same extended log (so its pull
+vanishes as ε does) and a final projection onto the box. A solution lands on a red line to
+~1e-10 when the red line holds the settlement back; where the unconstrained optimum sits exactly
+on a red line the barrier leaves it up to ~1e-5 (unit scale) inside. The point is then checked
+with :func:`accord.scenario.acceptance.rejections`: if a party is left no better than its
+disagreement point, or any constrained actor rejects it, the draw is reported infeasible.
 
-A party's disagreement point *binds* when relaxing it (setting it to that actor's worst outcome)
-moves the settlement by more than 0.1 % of any issue's scale; the trace reports these shifts.
+An actor's red lines *bind* when leaving them (and its conditions) out moves the settlement by
+more than 0.1 % of any issue's scale; ``trace.binding_issues`` marks the issues where the
+settlement sits on that actor's bound.
 
 References
 ----------
@@ -29,6 +42,7 @@ evaluation of competing game-theoretic models. *Political Studies* 58(1):85-103.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
@@ -36,11 +50,13 @@ import numpy as np
 
 from accord.models.base import ModelTraits, Outcome, register_model
 from accord.models.compromise import weighted_mean
+from accord.scenario.acceptance import TOLERANCE, bounds, rejections
 from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike
 
 _EPSILONS = tuple(10.0**-k for k in range(0, 11))
 _STEPS = 0.5 ** np.arange(0, 30)
 _BINDING_TOLERANCE = 1e-3
+_FIELDS = ("ideal", "salience", "weight", "reference", "worst", "floor", "ceiling")
 
 
 def _soft_log(g: FloatArray, eps: float) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -73,11 +89,14 @@ class _Players:
     weight: FloatArray  # [B, P]
     reference: FloatArray  # [B, P, I] disagreement point
     worst: FloatArray  # [B, P, I] each player's worst outcome
+    floor: FloatArray  # [B, I] the lowest value every constrained actor accepts
+    ceiling: FloatArray  # [B, I] the highest value every constrained actor accepts
 
 
 def _utility(players: _Players, point: FloatArray, loss: str, smooth: float) -> FloatArray:
     value, _, _ = _loss(point - players.ideal, loss, smooth)
-    return -(players.salience * value).sum(axis=-1)
+    total: FloatArray = (players.salience * value).sum(axis=-1)
+    return -total
 
 
 def _objective(
@@ -94,6 +113,17 @@ def _objective(
     gradient = np.einsum("bp,bpi->bi", w * log_first, grad_g)
     hessian = np.einsum("bp,bpi,bpj->bij", w * log_second, grad_g, grad_g)
     curvature = np.einsum("bp,bpi->bi", w * log_first, -players.salience * second)
+    # The box of red lines and conditions, as two pseudo-players per issue whose weight (ε)
+    # shrinks with the continuation, so the barrier's pull vanishes at the solution.
+    low_value, low_first, low_second = _soft_log(x - players.floor, eps)
+    high_value, high_first, high_second = _soft_log(players.ceiling - x, eps)
+    # Only real constraints get one: the scale's own ends need none (the optimum lies within
+    # the players' positions), and a barrier there would bias a solution on the end.
+    low_weight = np.where(players.floor > 0.0, eps, 0.0)
+    high_weight = np.where(players.ceiling < 1.0, eps, 0.0)
+    objective = objective + (low_weight * low_value + high_weight * high_value).sum(axis=-1)
+    gradient = gradient + low_weight * low_first - high_weight * high_first
+    curvature = curvature + low_weight * low_second + high_weight * high_second
     hessian = hessian + np.einsum("bi,ij->bij", curvature, np.eye(x.shape[-1]))
     return objective, gradient, hessian, surplus
 
@@ -130,6 +160,8 @@ def _maximise(
             x[rows] = point + move
             # A row is done when its step is negligible or no step improves it.
             rows = rows[np.abs(move).max(axis=-1) >= 1e-11]
+    # The barrier leaves the solution within ~ε of the box; projecting makes it exact.
+    x = np.clip(x, players.floor, players.ceiling)
     surplus = _objective(players, x, threshold, _EPSILONS[-1], loss, 1e-6)[3]
     return x, surplus
 
@@ -172,27 +204,67 @@ def _line_search(
 
 
 def _take(players: _Players, rows: np.ndarray[tuple[int], np.dtype[np.intp]]) -> _Players:
-    return _Players(
-        *(
-            getattr(players, name)[rows]
-            for name in ("ideal", "salience", "weight", "reference", "worst")
-        )
-    )
+    return _Players(*(getattr(players, name)[rows] for name in _FIELDS))
 
 
 def _repeat(players: _Players, times: int) -> _Players:
-    return _Players(
-        *(
-            np.repeat(getattr(players, name), times, axis=0)
-            for name in ("ideal", "salience", "weight", "reference", "worst")
-        )
-    )
+    return _Players(*(np.repeat(getattr(players, name), times, axis=0) for name in _FIELDS))
+
+
+def _repeat_blocks(players: _Players, times: int) -> _Players:
+    """``times`` copies of every draw, stacked block after block on the draw axis."""
+    return _Players(*(np.concatenate([getattr(players, name)] * times) for name in _FIELDS))
+
+
+@dataclass(frozen=True)
+class _Box:
+    """The red lines and conditions of the constrained actors, per draw."""
+
+    low: FloatArray  # [B, A, I] each actor's acceptable box (unconstrained actors: [0, 1])
+    high: FloatArray
+    floor: FloatArray  # [B, I] the intersection of the boxes
+    ceiling: FloatArray
+    empty: BoolArray  # [B, I] the boxes do not intersect on this issue
+    blockers: BoolArray  # [B, A] actors whose box misses another's on an empty issue
+
+    @classmethod
+    def of(cls, problem: Problem, constrained: BoolArray) -> _Box:
+        low, high = bounds(problem)
+        low = np.where(constrained[None, :, None], low, 0.0)
+        high = np.where(constrained[None, :, None], high, 1.0)
+        floor, ceiling = low.max(axis=1), high.min(axis=1)
+        empty = floor > ceiling + TOLERANCE
+        crossing = (low > ceiling[:, None, :] + TOLERANCE) | (high < floor[:, None, :] - TOLERANCE)
+        blockers = (crossing & empty[:, None, :]).any(axis=-1)
+        return cls(low, high, floor, ceiling, empty, blockers)
+
+    def take(self, rows: np.ndarray[tuple[int], np.dtype[np.intp]]) -> _Box:
+        """The box on some draws."""
+        return _Box(*(getattr(self, field.name)[rows] for field in dataclasses.fields(self)))
+
+    def solvable(self, without: int | None = None) -> tuple[FloatArray, FloatArray]:
+        """``(floor, ceiling)`` ``[B, I]`` to solve in; [0, 1] on issues where it is empty.
+
+        ``without``: the box with that actor's red lines and conditions left out.
+        """
+        floor, ceiling = self.floor, self.ceiling
+        if without is not None:
+            others = np.arange(self.low.shape[1]) != without
+            floor = self.low[:, others].max(axis=1, initial=0.0)
+            ceiling = self.high[:, others].min(axis=1, initial=1.0)
+        empty = floor > ceiling + TOLERANCE
+        middle = np.clip((floor + ceiling) / 2, 0.0, 1.0)
+        # A box thinner than the tolerance is a point (a red line at the actor's own position).
+        thin = ~empty & (floor > ceiling)
+        floor = np.where(empty, 0.0, np.where(thin, middle, floor))
+        ceiling = np.where(empty, 1.0, np.where(thin, middle, ceiling))
+        return floor, ceiling
 
 
 @register_model
 @dataclass(frozen=True)
 class NashModel:
-    """Asymmetric multi-issue Nash bargaining solution with walk-away points.
+    """Asymmetric multi-issue Nash bargaining solution within the players' red lines.
 
     Parameters
     ----------
@@ -206,7 +278,8 @@ class NashModel:
 
     name: ClassVar[str] = "nash"
     summary: ClassVar[str] = (
-        "asymmetric multi-issue Nash bargaining solution; walk-away points as disagreement"
+        "asymmetric multi-issue Nash bargaining solution; red lines as constraints, "
+        "no deal as disagreement"
     )
     citation: ClassVar[str] = (
         "Nash (1950); Kalai (1977); Schneider, Finke & Bailer (2010), Political Studies 58(1)"
@@ -236,34 +309,54 @@ class NashModel:
         total = weight.sum(axis=-1, keepdims=True)
         weight = weight / np.where(total > 0, total, 1.0)
         worst = np.where(ideal < 0.5, 1.0, 0.0)
-        walk = problem.walk_away[:, index]
-        status = np.broadcast_to(problem.status_quo[:, None, :], walk.shape)
-        reference = np.where(np.isnan(walk), np.where(np.isnan(status), worst, status), walk)
-        players = _Players(ideal, salience, weight, reference, worst)
-        start = weighted_mean(weight[:, :, None] * salience, ideal)
+        reference = self._reference(problem, worst.shape)
+        reference = np.where(np.isnan(reference), worst, reference)
+        constrained = np.asarray(players_mask | problem.veto_players)
+        box = _Box.of(problem, constrained)
+        floor, ceiling = box.solvable()
+        players = _Players(ideal, salience, weight, reference, worst, floor, ceiling)
+        start = np.clip(weighted_mean(weight[:, :, None] * salience, ideal), floor, ceiling)
 
-        threshold = _utility(players, reference, self.loss, 1e-6)
+        threshold = _utility(players, reference, self.loss, 1e-6) - self._cost(problem, index)
         settlement, surplus = _maximise(players, threshold, start, self.loss, self.iterations)
         short = (surplus <= 0) & active
-        feasible = ~short.any(axis=-1)
+        outside, below = rejections(problem, settlement)
+        rejected = (outside.any(axis=-1) | below) & constrained
+        blocked = box.blockers | rejected
+        blocked[:, index] |= short
+        feasible: BoolArray = np.asarray(~blocked.any(axis=-1))
         shift = np.zeros((problem.draws, problem.n_actors, problem.n_issues))
-        relax = [k for k in range(index.size) if not np.allclose(reference[:, k], worst[:, k])]
-        if relax:
-            relaxed = self._relaxed(players, relax, settlement)
-            relaxed_settlement = relaxed.reshape(len(relax), problem.draws, -1)
-            for block, k in enumerate(relax):
-                shift[:, index[k]] = settlement - relaxed_settlement[block]
-        binding = np.abs(shift).max(axis=-1) > _BINDING_TOLERANCE
+        relax = [
+            int(a)
+            for a in np.flatnonzero(constrained)
+            if np.any(box.low[:, a] > 0.0) or np.any(box.high[:, a] < 1.0)
+        ]
+        rows = np.flatnonzero(feasible)
+        if relax and rows.size:
+            relaxed = self._relaxed(
+                _take(players, rows), box.take(rows), relax, threshold[rows], settlement[rows]
+            )
+            for block, a in enumerate(relax):
+                shift[rows, a] = settlement[rows] - relaxed[block]
+        binding: BoolArray = np.asarray(
+            (np.abs(shift).max(axis=-1) > _BINDING_TOLERANCE) & feasible[:, None]
+        )
+        on_bound: BoolArray = (
+            (np.abs(settlement[:, None, :] - box.low) < 1e-7) & (box.low > 0.0)
+        ) | ((np.abs(settlement[:, None, :] - box.high) < 1e-7) & (box.high < 1.0))
+        binding_issues = on_bound & binding[:, :, None]
         full_surplus = np.full((problem.draws, problem.n_actors), np.nan)
         full_surplus[:, index] = surplus
-        blocked = np.zeros((problem.draws, problem.n_actors), dtype=bool)
-        blocked[:, index] = short
         trace = {
             "players": players_mask,
+            "constrained": constrained,
             "surplus": full_surplus,
             "feasible": feasible,
             "blocked_by": blocked,
-            "binding": binding & feasible[:, None],
+            "empty": box.empty,
+            "outside": outside & constrained[None, :, None],
+            "binding": binding,
+            "binding_issues": binding_issues,
             "binding_shift": shift,
             "disagreement": self._disagreement(problem, index, reference),
             "scaled": ("disagreement",),
@@ -271,36 +364,67 @@ class NashModel:
         diagnostics = {
             "feasible_share": float(feasible.mean()),
             "players": [problem.actor_ids[i] for i in index],
+            "binding": [
+                f"{problem.actor_ids[a]}:{problem.issue_ids[d]}"
+                for a, d in zip(*np.nonzero(binding_issues[0]), strict=True)
+            ],
         }
-        return Outcome(self.name, np.clip(settlement, 0.0, 1.0), trace, diagnostics)
+        return Outcome(self.name, settlement, trace, diagnostics)
 
-    def _relaxed(self, players: _Players, relax: list[int], settlement: FloatArray) -> FloatArray:
-        """Settlements with each listed player's disagreement point relaxed to its worst case.
+    def _relaxed(
+        self,
+        players: _Players,
+        box: _Box,
+        relax: list[int],
+        threshold: FloatArray,
+        settlement: FloatArray,
+    ) -> list[FloatArray]:
+        """Settlements with each listed actor's red lines and conditions left out.
 
         All variants are stacked on the draw axis and solved at once, warm-started from the
-        settlement: relaxing a player only raises its surplus, so that point stays feasible.
+        settlement: a wider box keeps that point inside it.
         """
         count = len(relax)
-        stacked = _Players(
-            *(
-                np.concatenate([getattr(players, name)] * count)
-                for name in ("ideal", "salience", "weight", "reference", "worst")
-            )
-        )
-        reference = stacked.reference.copy()
         draws = settlement.shape[0]
-        for block, k in enumerate(relax):
-            rows = slice(block * draws, (block + 1) * draws)
-            reference[rows, k] = stacked.worst[rows, k]
-        threshold = _utility(stacked, reference, self.loss, 1e-6)
-        start = np.concatenate([settlement] * count)
-        return _maximise(stacked, threshold, start, self.loss, self.iterations, _EPSILONS[4:])[0]
+        bounds_ = [box.solvable(without=a) for a in relax]
+        stacked = dataclasses.replace(
+            _repeat_blocks(players, count),
+            floor=np.concatenate([floor for floor, _ in bounds_]),
+            ceiling=np.concatenate([ceiling for _, ceiling in bounds_]),
+        )
+        start = np.clip(np.concatenate([settlement] * count), stacked.floor, stacked.ceiling)
+        solved = _maximise(
+            stacked,
+            np.concatenate([threshold] * count),
+            start,
+            self.loss,
+            self.iterations,
+            _EPSILONS[4:],
+        )[0]
+        return [solved[block * draws : (block + 1) * draws] for block in range(count)]
 
     @staticmethod
     def _players(problem: Problem) -> BoolArray:
         if problem.party.any():
             return problem.party.copy()
         return np.asarray(problem.capability.max(axis=0) > 0)
+
+    @staticmethod
+    def _reference(problem: Problem, shape: tuple[int, ...]) -> FloatArray:
+        """The no-deal outcome ``[B, P, I]`` (else the status quo; NaN where neither)."""
+        outcome = problem.no_deal_outcome
+        point = problem.status_quo if outcome is None else outcome
+        point = np.where(np.isnan(point), problem.status_quo, point)
+        return np.broadcast_to(point[:, None, :], shape)
+
+    @staticmethod
+    def _cost(problem: Problem, index: np.ndarray[tuple[int], np.dtype[np.intp]]) -> FloatArray:
+        """``[B, P]`` each player's cost of no deal in the loss's units (0 where none)."""
+        if problem.no_deal_cost is None:
+            return np.zeros((problem.draws, index.size))
+        cost = np.nan_to_num(problem.no_deal_cost[:, index], nan=0.0)
+        # The scenario's utility is 1 − Σ s|x − p| / Σ s: a cost c there is c·Σ s in the loss.
+        return np.asarray(cost * problem.salience[:, index].sum(axis=-1))
 
     @staticmethod
     def _disagreement(

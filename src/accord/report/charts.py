@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy.typing as npt
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from accord.report.numbers import span as span_text
 from accord.scenario.schema import Issue, Scenario
 
 PALETTE = (
@@ -31,6 +33,18 @@ PALETTE = (
     "#e377c2",
     "#7f7f7f",
     "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#e7969c",
+    "#6b6ecf",
+    "#9edae5",
+    "#b5cf6b",
+    "#ce6dbd",
+    "#000000",
+    "#c49c94",
 )
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"}
 SALIENCE_COLORSCALE = "Viridis"
@@ -43,7 +57,7 @@ def _text(value: str) -> str:
 
 
 def model_colour(index: int) -> str:
-    """The colour of the ``index``-th model or actor, cycling through a fixed palette."""
+    """The colour of the ``index``-th model or actor: 22 distinct colours, then repeating."""
     return PALETTE[index % len(PALETTE)]
 
 
@@ -59,9 +73,14 @@ def _layout(figure: go.Figure, **layout: Any) -> go.Figure:
     return figure
 
 
+def _wrap(text: str, width: int = 42) -> str:
+    """A subplot title broken into lines of at most ``width`` characters, so it fits a phone."""
+    return "<br>".join(_text(line) for line in textwrap.wrap(text, width)) or _text(text)
+
+
 def _issue_title(issue: Issue) -> str:
     unit = f" ({issue.unit})" if issue.unit else ""
-    return _text(f"{issue.name}{unit}")
+    return _wrap(f"{issue.name}{unit}")
 
 
 def _stack(values: Sequence[float], span: float, gap: float = 0.16) -> list[int]:
@@ -418,7 +437,10 @@ def interval_figure(
             highs.append(100 * (high - issue.min) / span - x)
             ys.append(_text(issue.name))
             hover.append(
-                _text(f"{model}: {middle:.4g} [{low:.4g}, {high:.4g}] {issue.unit}".strip())
+                _text(
+                    f"{model}: {middle:.4g} [{span_text(f'{low:.4g}', f'{high:.4g}')}] "
+                    f"{issue.unit}".strip()
+                )
             )
         figure.add_trace(
             go.Scatter(
@@ -469,7 +491,7 @@ def tornado_figure(
     figure = make_subplots(
         rows=max(len(names), 1),
         cols=1,
-        subplot_titles=[_text(name) for name in names],
+        subplot_titles=[_wrap(name) for name in names],
         vertical_spacing=min(0.35 / max(len(names), 1), 0.12),
     )
     total_bars = 0
@@ -513,6 +535,7 @@ def tornado_figure(
         barmode="overlay",
         height=height,
         margin={"l": 230, "r": 30, "t": 110, "b": 40},
+        showlegend=True,
         legend={"orientation": "h", "y": 1.0 + 35.0 / (height - 150), "yanchor": "bottom"},
     )
 
@@ -853,7 +876,7 @@ def simulated_terms_figure(simulation: Mapping[str, Any], issues: Sequence[Issue
     figure = make_subplots(
         rows=rows,
         cols=2,
-        subplot_titles=[_text(issue.name) for issue in issues],
+        subplot_titles=[_wrap(issue.name) for issue in issues],
         vertical_spacing=min(0.12, 0.6 / rows),
     )
     for index, issue in enumerate(issues):

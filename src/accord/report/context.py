@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from accord.analysis import levers as lever_analysis
-from accord.analysis import montecarlo, sensitivity, timeline, whatif
+from accord.analysis import montecarlo, robustness, sensitivity, timeline, whatif
 from accord.analysis.forecast import Forecast, ModelForecast
 from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
@@ -36,7 +36,16 @@ from accord.scenario.compile import FloatArray
 from accord.scenario.schema import Scenario
 
 MAX_DRAWS = 100_000
-ANALYSES = ("timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks")
+ANALYSES = (
+    "timeline",
+    "sensitivity",
+    "robustness",
+    "levers",
+    "war",
+    "deals",
+    "ratification",
+    "talks",
+)
 WAR_DRAWS = 200
 DEAL_DRAWS = 200
 RATIFICATION_DRAWS = 500
@@ -237,6 +246,7 @@ def build(
 _STEP_NAMES = {
     "timeline": "timeline across the dated updates",
     "sensitivity": "sensitivity screen",
+    "robustness": "structural variants of the actor list",
     "levers": "levers",
     "war": "bargaining range of the war",
     "deals": "value of the deals",
@@ -261,6 +271,8 @@ def _run_analysis(
         if target is None or not any(number.is_ranged for _, number in numbers(current)):
             return None
         return sensitivity.sensitivity(current, get_model(target), method="morris", seed=seed or 0)
+    if name == "robustness":
+        return robustness.robustness(current, chosen, seed=seed)
     if name == "levers":
         parties = [actor.id for actor in current.actors if actor.party][:3]
         found = {

@@ -20,10 +20,11 @@ import plotly.graph_objects as go
 
 from accord.errors import InputError
 from accord.models.base import registry
-from accord.report import charts
+from accord.report import charts, structure
 from accord.report import map as oblast_map
 from accord.report.context import Context
-from accord.report.terminal import format_value
+from accord.report.numbers import span
+from accord.report.terminal import format_value, shown_unit
 from accord.scenario.checks import numbers
 from accord.scenario.compile import label_for
 from accord.scenario.schema import Issue
@@ -103,6 +104,28 @@ def _point_forecasts(context: Context) -> dict[str, dict[str, float]]:
     }
 
 
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def key_numbers(context: Context) -> str:
+    """The report's first screen: per issue, the middle forecast and the models' spread."""
+    cells = []
+    for issue in context.current.issues:
+        values = [model.issues[issue.id].value for model in context.forecast.models.values()]
+        middle = _middle(context, issue)
+        text = f"<div><b>{esc(format_value(middle, issue))}</b>{esc(issue.name)}"
+        if len(values) > 1:
+            low, high = min(values), max(values)
+            bare = [
+                format_value(v, issue).removesuffix(shown_unit(issue)).strip() for v in (low, high)
+            ]
+            text += f"<br><span class='note'>models: {esc(span(*bare))}</span>"
+        cells.append(text + "</div>")
+    return "<div class='keys' id='key-numbers'>" + "".join(cells) + "</div>"
+
+
 def _middle(context: Context, issue: Issue) -> float:
     values = [model.issues[issue.id].value for model in context.forecast.models.values()]
     return float(np.median(values))
@@ -158,7 +181,7 @@ def summary(context: Context) -> SectionOutput:
             verdict += [f"<li>{esc(line)}</li>" for line in rest]
             verdict.append("</ul>")
         lines[0:0] = verdict
-    said_wide = False
+    disputed: list[str] = []
     for issue in context.current.issues:
         per_model = {m: context.forecast.models[m].issues[issue.id].value for m in models}
         low_model = min(per_model, key=lambda m: per_model[m])
@@ -213,14 +236,14 @@ def summary(context: Context) -> SectionOutput:
                 f" ({counted[actor]} of {len(models)} models)"
             )
         if len(models) > 1 and per_model[high_model] - per_model[low_model] > 0.25 * span:
-            text += (
-                ". <em>The models disagree widely here</em>"
-                if not said_wide
-                else ". <em>Wide disagreement again</em>"
-            )
-            said_wide = True
+            disputed.append(issue.name)
         lines.append(text + ".</li>")
     lines.append("</ul>")
+    if disputed:
+        lines.append(
+            f"<p><em>The models disagree widely on {esc(_and(disputed))}</em> (their forecasts "
+            "are more than a quarter of the scale apart), so the model matters there.</p>"
+        )
     for model in models:
         blocked = _no_deal(context, model)
         if blocked:
@@ -263,13 +286,19 @@ def _territory_sentence(context: Context) -> str:
 
 @section("forecast", "Forecast", 20)
 def forecast_table(context: Context) -> SectionOutput:
-    """Per issue and model: forecast (and 80 % interval), nearest anchor, range, who concedes."""
+    """Per issue and model: forecast (and interval), anchor, range, who concedes, the zone.
+
+    The last column names the veto players that would reject the value.
+    """
     names = _names(context)
     models = list(context.forecast.models.values())
+    zoned = context.forecast.zone is not None
     rows = [
         "<table id='forecast-table' class='forecast'>",
         "<thead><tr><th>Issue</th><th>Model</th><th>Forecast</th><th>Nearest anchor</th>"
-        "<th>Actors' range</th><th>Concedes most</th></tr></thead><tbody>",
+        "<th>Actors' range</th><th>Concedes most (vote reading)</th>"
+        + ("<th>Zone: rejected by</th>" if zoned else "")
+        + "</tr></thead><tbody>",
     ]
     for issue in context.current.issues:
         low, high = context.forecast.position_range(issue.id)
@@ -278,11 +307,23 @@ def forecast_table(context: Context) -> SectionOutput:
             value = format_value(item.value, issue)
             interval = context.interval(model.name, issue.id)
             if interval is not None:
-                value += f" [{_bare(interval[0], issue)}, {_bare(interval[1], issue)}]"
+                value += f" [{span(_bare(interval[0], issue), _bare(interval[1], issue))}]"
             first = index == 0
+            if item.in_zone is False:
+                value = "✗ " + value
+            verdict = ""
+            if zoned:
+                verdict = (
+                    "✓ in zone"
+                    if item.in_zone and not item.rejected_by
+                    else "✗ "
+                    + (", ".join(names.get(a, a) for a in item.rejected_by) or "zone empty")
+                )
+            classes = ("first " if first else "") + ("outside" if item.in_zone is False else "")
             rows.append(
-                f"<tr class='{'first' if first else ''}' data-issue='{esc(issue.id)}' "
-                f"data-model='{esc(model.name)}' data-value='{item.value:.10g}'>"
+                f"<tr class='{classes.strip()}'"
+                f" data-issue='{esc(issue.id)}' data-model='{esc(model.name)}' "
+                f"data-value='{item.value:.10g}' data-in-zone='{str(item.in_zone).lower()}'>"
                 + (f"<th rowspan='{len(models)}'>{esc(issue.name)}</th>" if first else "")
                 + f"<td>{esc(model.name)}</td><td class='num'>{esc(value)}</td>"
                 f"<td>{esc(item.label)}</td>"
@@ -292,7 +333,9 @@ def forecast_table(context: Context) -> SectionOutput:
                     if first
                     else ""
                 )
-                + f"<td>{esc(names.get(item.concedes_most or '', '—'))}</td></tr>"
+                + f"<td>{esc(names.get(item.concedes_most or '', '—'))}</td>"
+                + (f"<td>{esc(verdict)}</td>" if zoned else "")
+                + "</tr>"
             )
     rows.append("</tbody></table>")
     note = (
@@ -302,8 +345,10 @@ def forecast_table(context: Context) -> SectionOutput:
             if context.samples
             else ""
         )
-        + ". “Concedes most”: the largest salience-weighted distance between an actor's "
-        "position and the forecast.</p>"
+        + ". ✗ marks a value outside the zone of agreement: the veto players named in the last "
+        "column would reject it, so it is where that model's reading of the talks goes, not "
+        "where a deal can land. “Concedes most”: the largest salience-weighted distance between "
+        "an actor's position and the forecast, a reading of the talks as a vote.</p>"
     )
     return SectionOutput("\n".join(rows) + note)
 
@@ -536,6 +581,25 @@ def sensitivity_screen(context: Context) -> SectionOutput | None:
     )
 
 
+@section("robustness", "How much the forecast owes to the actor list", 76)
+def structural_spread(context: Context) -> SectionOutput | None:
+    """Each model rerun leaving each actor out, with the parties only and with blocs merged."""
+    found = context.extras.get("robustness")
+    if found is None:
+        return None
+    kinds = {variant.kind for variant in found.variants}
+    blocs = sum(1 for variant in found.variants if variant.kind == "bloc")
+    return SectionOutput(
+        f"<p>Every model rerun on {len(found.variants)} variants of the actor list: each actor "
+        "left out in turn"
+        + (", the parties alone" if "parties-only" in kinds else "")
+        + (f", and each of the {blocs} declared blocs merged into one actor" if blocs else "")
+        + " (docs/robustness.md). A wide range means the forecast depends on who is listed, not "
+        "only on what they want.</p>" + structure.spread_table(found, context.current),
+        (Figure("fig-robustness", structure.spread_figure(found, context.current)),),
+    )
+
+
 @section("levers", "Levers", 80)
 def parties_levers(context: Context) -> SectionOutput | None:
     """For each party, the single changes that move the compromise forecast its way most."""
@@ -700,7 +764,9 @@ def ratification(context: Context) -> SectionOutput | None:
         rows.append(
             f"<tr><td>{esc(data['deal']['title'])}</td>"
             f"<td class='num'>{100 * band['value']:.0f} %</td>"
-            f"<td class='num'>{100 * band['low']:.0f}–{100 * band['high']:.0f} %</td>"
+            "<td class='num'>"
+            + span(f"{100 * band['low']:.0f}", f"{100 * band['high']:.0f}")
+            + " %</td>"
             f"<td>{esc(top['who']) if top else '—'}"
             + (f" ({100 * top['probability']:.0f} %)" if top else "")
             + "</td></tr>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,15 +13,25 @@ from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.forecast import Forecast, scaled_trace_keys
+from accord.report.numbers import span, unsigned_zero
 from accord.scenario.schema import Issue
+
+
+def shown_unit(issue: Issue) -> str:
+    """The unit written after a value: none for a bare scale ("of 100") or a long unit."""
+    unit = issue.unit or ""
+    if len(unit) > 16 or re.fullmatch(r"(?:out )?of [\d,.]+", unit):
+        return ""
+    return unit
 
 
 def format_value(value: float, issue: Issue) -> str:
     """A value with sensible precision for its issue's scale, and its unit."""
     span = issue.max - issue.min
     digits = 0 if span >= 100 else 1 if span >= 10 else 2
-    text = f"{value:,.{digits}f}"
-    return f"{text} {issue.unit}".strip() if issue.unit and len(issue.unit) <= 16 else text
+    text = unsigned_zero(f"{value:,.{digits}f}")
+    unit = shown_unit(issue)
+    return f"{text} {unit}" if unit else text
 
 
 def _actor_names(forecast: Forecast) -> dict[str, str]:
@@ -51,9 +62,9 @@ def no_deal_notes(forecast: Forecast) -> list[str]:
 
 def _range(low: float, high: float, issue: Issue) -> str:
     low_text, high_text = (
-        format_value(v, issue).removesuffix(issue.unit).strip() for v in (low, high)
+        format_value(v, issue).removesuffix(shown_unit(issue)).strip() for v in (low, high)
     )
-    return f"{low_text}–{high_text}"
+    return span(low_text, high_text)
 
 
 def zone_headline(forecast: Forecast) -> list[str]:
@@ -70,9 +81,6 @@ def zone_headline(forecast: Forecast) -> list[str]:
             "reject them, so they are not a landing point but where that model's reading of the "
             "talks goes."
         )
-    for model in forecast.models.values():
-        for warning in model.warnings:
-            lines.append(f"[yellow]warning:[/yellow] {escape(warning)}")
     return lines
 
 
@@ -108,12 +116,7 @@ def forecast_table(forecast: Forecast) -> Table:
     if forecast.zone is not None:
         table.add_column("Zone: rejected by", overflow="fold", max_width=24)
     names = _actor_names(forecast)
-    infeasible = {
-        name
-        for name, model in forecast.models.items()
-        if "feasible" in model.outcome.trace
-        and not bool(np.asarray(model.outcome.trace["feasible"])[0])
-    }
+    infeasible = _no_deal(forecast)
     for issue in scenario.issues:
         low, high = forecast.position_range(issue.id)
         for row, model in enumerate(forecast.models.values()):
@@ -137,8 +140,18 @@ def forecast_table(forecast: Forecast) -> Table:
     return table
 
 
+def _no_deal(forecast: Forecast) -> set[str]:
+    """Models whose forecast is "no deal" (marked ✗ in the table, ``no_deal`` in CSV)."""
+    return {
+        name
+        for name, model in forecast.models.items()
+        if "feasible" in model.outcome.trace
+        and not bool(np.asarray(model.outcome.trace["feasible"])[0])
+    }
+
+
 def forecast_csv(forecast: Forecast) -> str:
-    """One row per model and issue: value in the issue's unit, label and interval."""
+    """One row per model and issue: value in the issue's unit, label, interval and flags."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -153,14 +166,15 @@ def forecast_csv(forecast: Forecast) -> str:
             "low",
             "high",
             "concedes_most",
+            "no_deal",
             "kind",
             "converged",
             "in_zone",
             "rejected_by",
-            "no_deal",
         ]
     )
     as_of = forecast.problem.as_of.isoformat() if forecast.problem.as_of else ""
+    no_deal = _no_deal(forecast)
     for model in forecast.models.values():
         for issue in forecast.scenario.issues:
             item = model.issues[issue.id]
@@ -176,20 +190,14 @@ def forecast_csv(forecast: Forecast) -> str:
                     "" if item.low is None else f"{item.low:.6g}",
                     "" if item.high is None else f"{item.high:.6g}",
                     item.concedes_most or "",
+                    int(model.name in no_deal),
                     model.kind,
                     "" if model.converged is None else str(model.converged).lower(),
                     "" if item.in_zone is None else str(item.in_zone).lower(),
                     " ".join(item.rejected_by),
-                    str(_no_deal_flag(model)).lower(),
                 ]
             )
     return out.getvalue()
-
-
-def _no_deal_flag(model: Any) -> bool:
-    """Whether a model that can find no deal (nash) found none (first draw)."""
-    trace = model.outcome.trace
-    return "feasible" in trace and not bool(np.asarray(trace["feasible"])[0])
 
 
 def trace_tables(forecast: Forecast) -> Iterable[Table]:
@@ -242,10 +250,11 @@ def trace_events(forecast: Forecast) -> Iterable[str]:
                         f"{names.get(event['target'], event['target'])} accepts "
                         f"{event['kind']} with "
                         f"{names.get(event['challenger'], event['challenger'])}"
-                        f", {old:.4g} → {new:.4g}"
+                        f", {old:.4f} → {new:.4f}"
                     )
 
 
 def _cell(value: Any) -> str:
+    """Trace values with four decimals throughout, so a column's numbers line up."""
     number = float(value)
-    return "" if not np.isfinite(number) else f"{number:.4f}".rstrip("0").rstrip(".")
+    return "" if not np.isfinite(number) else f"{number:.4f}"

@@ -13,6 +13,7 @@ from collections.abc import Collection, Iterator
 
 from accord.errors import ErrorDetail
 from accord.scenario.schema import Number, Scenario
+from accord.scenario.structure import bloc_errors
 
 Path = tuple[str | int, ...]
 
@@ -35,7 +36,9 @@ def check(scenario: Scenario) -> list[ErrorDetail]:
     problems += _talks(scenario)
     problems += _conditions(scenario)
     problems += _no_deal(scenario)
+    problems += _events(scenario)
     problems += _source_references(scenario)
+    problems += bloc_errors(scenario)
     return problems
 
 
@@ -311,6 +314,8 @@ def _dynamics_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
                     yield ("ratification", "vetoes", index, name), number
     if scenario.talks is not None and scenario.talks.pull is not None:
         yield ("talks", "pull"), scenario.talks.pull
+    if scenario.talks is not None and scenario.talks.rounds_per_month is not None:
+        yield ("talks", "rounds_per_month"), scenario.talks.rounds_per_month
     if scenario.no_deal is not None:
         for issue_id, number in scenario.no_deal.outcome.items():
             yield ("no_deal", "outcome", issue_id), number
@@ -725,6 +730,50 @@ def _no_deal(scenario: Scenario) -> Iterator[ErrorDetail]:
                 source_id,
                 hint="add it to the scenario's sources",
             )
+
+
+def _events(scenario: Scenario) -> Iterator[ErrorDetail]:
+    issues = {issue.id: issue for issue in scenario.issues}
+    sources = {source.id for source in scenario.sources}
+    seen: set[str] = set()
+    for index, event in enumerate(scenario.events):
+        path: Path = ("events", index)
+        if event.id in seen:
+            yield ErrorDetail(
+                f"duplicate event id {event.id!r}", (*path, "id"), event.id, hint="rename it"
+            )
+        seen.add(event.id)
+        if event.issue is not None:
+            issue = issues.get(event.issue)
+            if issue is None:
+                yield ErrorDetail(
+                    f"unknown issue id {event.issue!r}",
+                    (*path, "issue"),
+                    event.issue,
+                    hint=f"use one of: {', '.join(issues)}",
+                )
+            elif event.value is not None and not issue.min <= event.value <= issue.max:
+                yield ErrorDetail(
+                    f"value {event.value:g} is outside the scale [{issue.min:g}, {issue.max:g}]",
+                    (*path, "value"),
+                    event.value,
+                    hint="events are stated on the issue's own scale",
+                )
+        if event.resolved is not None and event.outcome is None:
+            yield ErrorDetail(
+                "a resolved event needs its outcome",
+                (*path, "outcome"),
+                None,
+                hint="give outcome: true or false, or drop resolved",
+            )
+        for source_id in event.sources:
+            if source_id not in sources:
+                yield ErrorDetail(
+                    f"unknown source id {source_id!r}",
+                    (*path, "sources"),
+                    source_id,
+                    hint="add it to the scenario's sources",
+                )
 
 
 def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:

@@ -10,7 +10,9 @@ Positions and saliences are on 0-100. One-issue actor CSV (as in Bueno de Mesqui
 
     actor,capability,position[_unit],salience
 
-whose issue scale is the range of the positions unless ``scale_min``/``scale_max`` are given.
+whose issue scale is the range of the positions unless ``scale_min``/``scale_max`` are given
+(a :class:`~accord.errors.Notice` says so). Either layout may use ``;`` as its separator, with
+decimal commas.
 Both importers add a source entry for the file itself, so every imported number cites it.
 """
 
@@ -20,10 +22,11 @@ import csv
 import io
 import math
 import re
+import warnings
 from pathlib import PurePath
 from typing import Any
 
-from accord.errors import InputError
+from accord.errors import InputError, Notice
 from accord.scenario.load import parse
 from accord.scenario.schema import Scenario
 
@@ -47,12 +50,23 @@ def _unique(ids: list[str]) -> list[str]:
     return result
 
 
+def separator(text: str) -> str:
+    """The CSV separator: ``;`` when the header line has more semicolons than commas.
+
+    Excel in much of Europe writes semicolons (and decimal commas, read by :func:`_number`).
+    """
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
 def _rows(text: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    reader = csv.reader(io.StringIO(text), delimiter=separator(text), skipinitialspace=True)
     return [[cell.strip() for cell in row] for row in reader]
 
 
 def _number(file: str, text: str, line: int, column: str, hint: str) -> float:
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")
     try:
         value = float(text)
     except ValueError:
@@ -197,7 +211,7 @@ def import_actor_csv(
     text: str, name: str, *, scale_min: float | None = None, scale_max: float | None = None
 ) -> Scenario:
     """Read a one-issue ``actor,capability,position,salience`` table."""
-    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
+    reader = csv.DictReader(io.StringIO(text), delimiter=separator(text), skipinitialspace=True)
     fields = [field.strip().lower() for field in reader.fieldnames or []]
     position_field = next((field for field in fields if field.startswith("position")), None)
     missing = [f for f in ("actor", "capability", "salience") if f not in fields]
@@ -237,6 +251,14 @@ def import_actor_csv(
             name,
             f"cannot infer a scale: positions span [{low:g}, {high:g}]",
             hint="pass --min and --max to set the issue's scale",
+        )
+    if scale_min is None or scale_max is None:
+        warnings.warn(
+            Notice(
+                f"{name}: the issue's scale is inferred from the positions: min {low:g}, max "
+                f"{high:g} (results depend on it; pass --min and --max to set the real scale)"
+            ),
+            stacklevel=2,
         )
     saliences = [record[3] for record in records]
     salience_max = 1.0 if max(saliences) <= 1 else 100.0

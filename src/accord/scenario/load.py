@@ -311,7 +311,7 @@ def dump(scenario: Scenario, path: str | os.PathLike[str], *, overwrite: bool = 
             "output must be .yaml, .yml or .json",
             hint="name the output file e.g. scenario.yaml",
         )
-    data = scenario.model_dump(mode="json", exclude_defaults=True)
+    data = scenario.model_dump(mode="json", exclude_defaults=True, by_alias=True)
     data = {"schema_version": scenario.schema_version, **data}
     if target.suffix.lower() == ".json":
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

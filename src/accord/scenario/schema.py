@@ -581,6 +581,59 @@ class Talks(_Frozen):
         default_factory=list,
         description="Hosts and mediators besides `mediator` that are not actors (no vote).",
     )
+    rounds_per_month: Number | None = Field(
+        default=None,
+        description="Negotiating rounds a month: maps simulated rounds to calendar dates for "
+        "`accord odds` (default 1).",
+    )
+    note: str | None = None
+
+
+EventKind = Literal["deal_signed", "ceasefire", "issue_at_least", "issue_at_most", "ratified"]
+
+
+class Event(_Frozen):
+    """A dated question the tool forecasts and, once it resolves, is scored on.
+
+    ``deal_signed``: a framework agreement signed by ``by``; ``ceasefire``: a general ceasefire
+    in force on ``by``; ``issue_at_least``/``issue_at_most``: a deal signed by ``by`` that
+    settles ``issue`` at least/at most ``value``; ``ratified``: a deal signed and ratified by
+    ``by``. ``outcome`` is true/false once known (null while open).
+    """
+
+    id: Identifier
+    question: str
+    kind: EventKind
+    issue: Identifier | None = None
+    value: float | None = None
+    by: dt.date
+    outcome: bool | None = None
+    resolved: dt.date | None = Field(default=None, description="When the outcome became known.")
+    sources: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _issue_events(self) -> Event:
+        if self.kind in ("issue_at_least", "issue_at_most") and (
+            self.issue is None or self.value is None
+        ):
+            raise ValueError(f"a {self.kind} event needs issue and value")
+        if self.value is not None and not math.isfinite(self.value):
+            raise ValueError("value must be a finite number")
+        return self
+
+
+class Bloc(_Frozen):
+    """Actors that may speak as one (an institution and its members, a government and its public).
+
+    Declared blocs do not change the default forecast; ``accord robustness`` merges each into
+    one actor as a structural variant, and declaring one silences the double-counting warning
+    of ``accord validate`` for its members (see ``accord.scenario.structure``).
+    """
+
+    id: Identifier
+    name: str
+    members: list[Identifier] = Field(min_length=2, description="Actor ids in the bloc.")
     note: str | None = None
 
 
@@ -610,6 +663,12 @@ class Scenario(_Frozen):
     talks: Talks | None = Field(default=None, description="Settings for simulated talks.")
     no_deal: NoDeal | None = Field(
         default=None, description="The outcome if talks fail and what it costs each actor."
+    )
+    events: list[Event] = Field(
+        default_factory=list, description="Dated questions to forecast and score (the ledger)."
+    )
+    blocs: list[Bloc] = Field(
+        default_factory=list, description="Groups of actors that may double-count one interest."
     )
     licence: str | None = Field(default=None, description="Licence or notice for the data.")
 

@@ -15,16 +15,19 @@ input, runs jobs in a small thread pool and serves results. Safety rules:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
 import json
 import re
+import typing
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
+import yaml
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -33,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from accord import __version__
 from accord.analysis import whatif
 from accord.errors import ErrorDetail, InputError
-from accord.models.base import registry
+from accord.models.base import get_model, registry
 from accord.report import context as report_context
 from accord.report.html import plotly_js, report_html, sections_payload
 from accord.report.terminal import forecast_csv
@@ -157,8 +160,23 @@ class RunRequest(BaseModel):
         max_length=2000,
     )
     analyses: list[
-        Literal["timeline", "sensitivity", "levers", "war", "deals", "ratification", "talks"]
+        Literal[
+            "timeline",
+            "sensitivity",
+            "robustness",
+            "levers",
+            "war",
+            "deals",
+            "ratification",
+            "talks",
+        ]
     ] = Field(default_factory=list, description="Extra analyses to run (slower).")
+    options: dict[str, dict[str, str | int | float | bool | None]] = Field(
+        default_factory=dict,
+        description='Model parameters by model name, e.g. {"eum": {"variant": "paper"}} '
+        "(see GET /api/models for each model's parameters and choices).",
+        max_length=50,
+    )
 
 
 class ViewRequest(BaseModel):
@@ -168,6 +186,52 @@ class ViewRequest(BaseModel):
 
     scenario: str | dict[str, Any] = DEFAULT_SCENARIO
     as_of: dt.date | None = None
+
+
+class ExportRequest(ViewRequest):
+    """A scenario, a date and edits, to save the edited scenario as a file."""
+
+    edits: dict[str, float] = Field(default_factory=dict, max_length=2000)
+
+
+def model_parameters(cls: type) -> list[dict[str, Any]]:
+    """A model's parameters: name, default, type and (for ``Literal`` types) the choices.
+
+    Read from the model's dataclass fields, so a new parameter shows up with no code here.
+    """
+    hints = typing.get_type_hints(cls)
+    found = []
+    for item in dataclasses.fields(cls):
+        if not item.init:
+            continue
+        hint = hints.get(item.name, Any)
+        choices = list(typing.get_args(hint)) if typing.get_origin(hint) is Literal else None
+        default = item.default if item.default is not dataclasses.MISSING else None
+        found.append(
+            {
+                "name": item.name,
+                "default": default if isinstance(default, str | int | float | bool) else None,
+                "type": "choice" if choices else getattr(hint, "__name__", str(hint)),
+                "choices": choices,
+            }
+        )
+    return found
+
+
+def model_with_options(name: str, options: dict[str, Any]) -> Any:
+    """The model ``name`` with ``options`` as parameters, each checked against its choices."""
+    model = get_model(name)
+    described = {item["name"]: item for item in model_parameters(type(model))}
+    for key, value in options.items():
+        item = described.get(key)
+        if item is not None and item["choices"] is not None and value not in item["choices"]:
+            raise InputError.single(
+                None,
+                f"{name}'s {key} cannot be {value!r}",
+                path=("options", name, key),
+                hint=f"use one of: {', '.join(map(str, item['choices']))}",
+            )
+    return get_model(name, **options) if options else model
 
 
 def _errors(status: int, error: InputError, *, file: str | None = None) -> JSONResponse:
@@ -366,12 +430,36 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/api/models", summary="Registered models")
-    def models() -> list[dict[str, str]]:
+    @app.get("/api/models", summary="Registered models and their parameters")
+    def models() -> list[dict[str, Any]]:
         return [
-            {"name": name, "summary": cls.summary, "citation": cls.citation}
+            {
+                "name": name,
+                "summary": cls.summary,
+                "citation": cls.citation,
+                "parameters": model_parameters(cls),
+            }
             for name, cls in registry().items()
         ]
+
+    @app.post("/api/scenario.yaml", summary="The scenario as of a date with the edits, as YAML")
+    def scenario_yaml(request: ExportRequest) -> Response:
+        try:
+            base = scenario_from(request.scenario)
+            changes = edit_changes(request.edits)
+            check_edits(base, changes, request.as_of)
+            edited = whatif.apply(whatif.current(base, request.as_of), changes)
+        except InputError as error:
+            return _errors(422, error)
+        data = {"schema_version": edited.schema_version}
+        data.update(edited.model_dump(mode="json", exclude_defaults=True))
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+        name = f"{edited.id}-edited.yaml" if request.edits else f"{edited.id}.yaml"
+        return Response(
+            text,
+            media_type="application/yaml",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @app.get("/api/scenarios", summary="Built-in scenarios")
     def scenarios() -> list[dict[str, str]]:
@@ -464,8 +552,11 @@ def create_app(
                     f"unknown model {unknown[0]!r}",
                     f"use some of: {', '.join(registry())}",
                 )
+            chosen = [model_with_options(name, request.options.get(name, {})) for name in names]
         except InputError as error:
             return _errors(422, error)
+        except (TypeError, ValueError) as error:
+            return _message(422, "options", str(error), "see GET /api/models for the parameters")
 
         def job(run: Run) -> report_context.Context:
             def progress(fraction: float, message: str) -> None:
@@ -473,7 +564,7 @@ def create_app(
 
             return report_context.build(
                 base,
-                models=names,
+                models=chosen,
                 date=request.as_of,
                 draws=request.draws,
                 seed=request.seed,

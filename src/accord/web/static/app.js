@@ -9,21 +9,26 @@
     view: null,          // values as of the chosen date (POST /api/view)
     edits: {},           // path -> number, e.g. "russia.position.donbas": 80
     runId: null,
-    polling: null
+    polling: null,
+    ready: false,
+    baseline: null       // {key, forecast}: the last run without edits, to compare what-ifs with
   };
 
   function $(id) { return document.getElementById(id); }
 
   function setText(id, text) { $(id).textContent = text || ""; }
 
+  // One readable line: the first problem, its fix, and how many more there are.
   function describe(errors) {
-    return (errors || []).map(function (e) {
-      var where = e.line ? "line " + e.line + (e.field ? ", " : "") : "";
-      where += e.field || "";
-      var text = (where ? where + ": " : "") + e.message;
-      if (e.hint) { text += " — " + e.hint; }
-      return text;
-    }).join("\n");
+    var list = errors || [];
+    if (!list.length) { return ""; }
+    var e = list[0];
+    var where = e.line ? "line " + e.line + (e.field ? ", " : "") : "";
+    where += e.field || "";
+    var text = (where ? where + ": " : "") + (e.message || "could not run");
+    if (e.hint) { text += ". Fix: " + e.hint; }
+    if (list.length > 1) { text += " (and " + (list.length - 1) + " more)"; }
+    return text;
   }
 
   function api(method, url, body) {
@@ -68,6 +73,77 @@
       label.appendChild(document.createTextNode(" " + model.name));
       box.appendChild(label);
     });
+    fillOptions(list);
+  }
+
+  // One input per model parameter (from GET /api/models): a menu for a fixed set of choices,
+  // a box for a flag, a field for a number. Only values changed from the default are sent.
+  function fillOptions(list) {
+    var box = $("model-options-body");
+    list.forEach(function (model) {
+      var parameters = (model.parameters || []).filter(function (p) {
+        return p.choices || ["int", "float", "bool"].indexOf(p.type) >= 0 || /int|float/.test(p.type);
+      });
+      if (!parameters.length) { return; }
+      var group = document.createElement("div");
+      group.className = "option-group";
+      var title = document.createElement("b");
+      title.textContent = model.name;
+      group.appendChild(title);
+      parameters.forEach(function (p) {
+        var label = document.createElement("label");
+        label.appendChild(document.createTextNode(p.name + " "));
+        var input;
+        if (p.choices) {
+          input = document.createElement("select");
+          p.choices.forEach(function (choice) {
+            var option = document.createElement("option");
+            option.value = String(choice);
+            option.textContent = String(choice);
+            input.appendChild(option);
+          });
+          input.value = String(p.default);
+        } else if (p.type === "bool") {
+          input = document.createElement("input");
+          input.type = "checkbox";
+          input.checked = !!p.default;
+        } else {
+          input = document.createElement("input");
+          input.type = "number";
+          input.step = "any";
+          input.placeholder = p.default === null ? "auto" : String(p.default);
+        }
+        input.dataset.model = model.name;
+        input.dataset.parameter = p.name;
+        input.dataset.kind = p.choices ? "choice" : p.type;
+        input.dataset.default = JSON.stringify(p.default);
+        label.appendChild(input);
+        group.appendChild(label);
+      });
+      box.appendChild(group);
+    });
+  }
+
+  function modelOptions() {
+    var options = {};
+    document.querySelectorAll("#model-options-body [data-parameter]").forEach(function (input) {
+      var fallback = JSON.parse(input.dataset.default);
+      var value;
+      if (input.dataset.kind === "choice") {
+        value = input.value;
+        if (typeof fallback === "number") { value = parseFloat(value); }
+      } else if (input.dataset.kind === "bool") {
+        value = input.checked;
+      } else {
+        if (input.value === "") { return; }
+        value = parseFloat(input.value);
+        if (isNaN(value)) { return; }
+      }
+      if (value === fallback) { return; }
+      options[input.dataset.model] = options[input.dataset.model] || {};
+      options[input.dataset.model][input.dataset.parameter] = value;
+    });
+    return options;
   }
 
   function chosenModels() {
@@ -204,60 +280,114 @@
       option.textContent = "uploaded: " + r.data.file + " — " + r.data.scenario.title;
       select.value = "__upload__";
       $("as-of").value = "";
+      clearResults();
       showView(r.data.view);
+      return run();
     });
   }
 
   function setRunning(running) {
-    $("run").disabled = running;
+    $("run").disabled = running || !state.ready;
     $("cancel").disabled = !running;
   }
 
-  function run() {
-    setText("run-error", "");
-    document.querySelectorAll("#values input.invalid").forEach(clearCellError);
+  function copy(object) { return JSON.parse(JSON.stringify(object)); }
+
+  function requestFor(edits) {
     var draws = parseInt($("draws").value, 10) || 1;
     var seedText = $("seed").value;
-    var request = {
+    return {
       scenario: state.scenario,
       as_of: $("as-of").value || null,
       models: chosenModels(),
       draws: draws,
       seed: seedText === "" ? null : parseInt(seedText, 10),
-      edits: state.edits,
+      edits: edits,
+      options: modelOptions(),
       analyses: Array.prototype.slice.call(document.querySelectorAll("#analyses input:checked"))
         .map(function (input) { return input.value; })
     };
-    document.body.dataset.runState = "starting";
+  }
+
+  // What a baseline must share with a what-if to be comparable with it.
+  function baselineKey(request) {
+    var scenario = typeof request.scenario === "string" ? request.scenario : state.uploadedName;
+    return JSON.stringify([scenario, request.as_of, request.models, request.draws, request.seed,
+                           request.options]);
+  }
+
+  // Run the forecast, then (for a what-if) compare it with a baseline run of the same settings.
+  function run() {
+    setText("run-error", "");
+    document.querySelectorAll("#values input.invalid").forEach(clearCellError);
+    var edits = copy(state.edits);
+    var whatIf = Object.keys(edits).length > 0;
+    var request = requestFor(edits);
+    var key = baselineKey(request);
     setRunning(true);
-    return api("POST", "/api/runs", request).then(function (r) {
-      if (!r.ok) {
+    var first = Promise.resolve(true);
+    if (whatIf && (!state.baseline || state.baseline.key !== key)) {
+      var base = requestFor({});
+      base.analyses = [];
+      setText("status", "baseline");
+      first = startRun(base).then(function (done) {
+        if (!done) { return false; }
+        state.baseline = {key: key, forecast: done.data.forecast};
+        return true;
+      });
+    }
+    return first.then(function (ok) {
+      if (!ok) { setRunning(false); return null; }
+      return startRun(request).then(function (done) {
         setRunning(false);
-        document.body.dataset.runState = "rejected";
-        showFieldErrors(r.data && r.data.errors);
-        return;
-      }
-      state.runId = r.data.id;
-      poll();
+        if (!done) { return null; }
+        if (!whatIf) { state.baseline = {key: key, forecast: done.data.forecast}; }
+        showResult(done.id, done.data, whatIf ? edits : null);
+        return done;
+      });
     });
   }
 
-  function poll() {
-    var id = state.runId;
-    api("GET", "/api/runs/" + id).then(function (r) {
-      if (id !== state.runId) { return; }
-      if (!r.ok) { setRunning(false); setText("run-error", describe(r.data.errors)); return; }
-      $("progress").value = r.data.progress;
-      setText("status", r.data.message);
-      document.body.dataset.runState = r.data.state;
-      if (r.data.state === "queued" || r.data.state === "running") {
-        state.polling = window.setTimeout(poll, 250);
-        return;
+  // Start one run and resolve with {id, data} once it is done (null if it failed or stopped).
+  function startRun(request) {
+    document.body.dataset.runState = "starting";
+    return api("POST", "/api/runs", request).then(function (r) {
+      if (!r.ok) {
+        document.body.dataset.runState = "rejected";
+        showFieldErrors(r.data && r.data.errors);
+        return null;
       }
-      setRunning(false);
-      if (r.data.state === "done") { fetchResult(id); }
-      else if (r.data.error) { showFieldErrors(r.data.error.errors); }
-      else { setText("run-error", r.data.message); }
+      state.runId = r.data.id;
+      return poll(r.data.id);
+    });
+  }
+
+  function poll(id) {
+    return new Promise(function (resolve) {
+      function step() {
+        api("GET", "/api/runs/" + id).then(function (r) {
+          if (id !== state.runId) { resolve(null); return; }
+          if (!r.ok) { setText("run-error", describe(r.data && r.data.errors)); resolve(null); return; }
+          $("progress").value = r.data.progress;
+          setText("status", r.data.message);
+          document.body.dataset.runState = r.data.state;
+          if (r.data.state === "queued" || r.data.state === "running") {
+            state.polling = window.setTimeout(step, 250);
+            return;
+          }
+          if (r.data.state === "done") {
+            api("GET", "/api/runs/" + id + "/result").then(function (result) {
+              if (!result.ok) { setText("run-error", describe(result.data.errors)); resolve(null); return; }
+              resolve({id: id, data: result.data});
+            });
+            return;
+          }
+          if (r.data.error) { showFieldErrors(r.data.error.errors); }
+          else { setText("run-error", r.data.message); }
+          resolve(null);
+        });
+      }
+      step();
     });
   }
 
@@ -268,25 +398,133 @@
     });
   }
 
-  function fetchResult(id) {
-    api("GET", "/api/runs/" + id + "/result").then(function (r) {
-      if (!r.ok) { setText("run-error", describe(r.data.errors)); return; }
-      renderResults(r.data.sections);
-      var base = "/api/runs/" + id;
-      $("download-json").href = base + "/forecast.json";
-      $("download-csv").href = base + "/forecast.csv";
-      $("download-report").href = base + "/report.html";
-      $("downloads").hidden = false;
-      document.body.dataset.resultId = id;
-    });
+  function showResult(id, data, edits) {
+    renderResults(data.sections);
+    if (edits && state.baseline) {
+      addEditList(edits);
+      addChangeColumn(state.baseline.forecast, data.forecast);
+    }
+    var base = "/api/runs/" + id;
+    $("download-json").href = base + "/forecast.json";
+    $("download-csv").href = base + "/forecast.csv";
+    $("download-report").href = base + "/report.html";
+    $("downloads").hidden = false;
+    document.body.dataset.resultId = id;
   }
 
-  function renderResults(sections) {
+  function clearResults() {
     var results = $("results");
     results.querySelectorAll(".plot").forEach(function (div) {
       if (window.Plotly) { window.Plotly.purge(div); }
     });
     results.textContent = "";
+    $("downloads").hidden = true;
+    delete document.body.dataset.resultId;
+    state.baseline = null;
+  }
+
+  function originalValue(path) {
+    var parts = path.split(".");
+    var actor = (state.view.actors || []).filter(function (a) { return a.id === parts[0]; })[0];
+    if (!actor) { return null; }
+    if (parts[1] === "capability") { return actor.capability; }
+    var table = parts[1] === "position" ? actor.positions : actor.salience;
+    return table ? table[parts[2]] : null;
+  }
+
+  function digitsFor(issueId) {
+    var issue = (state.view.issues || []).filter(function (i) { return i.id === issueId; })[0];
+    var span = issue ? issue.max - issue.min : 100;
+    return span >= 100 ? 0 : span >= 10 ? 1 : 2;
+  }
+
+  function signed(value, digits) {
+    var text = Math.abs(value).toFixed(digits);
+    if (parseFloat(text) === 0) { return text; }
+    return (value > 0 ? "+" : "-") + text;
+  }
+
+  // The edits of a what-if, listed above its results.
+  function addEditList(edits) {
+    var section = document.createElement("section");
+    section.id = "section-whatif";
+    var title = document.createElement("h2");
+    title.textContent = "What-if: " + Object.keys(edits).length + " edited value" +
+      (Object.keys(edits).length > 1 ? "s" : "") + ", compared with the baseline";
+    section.appendChild(title);
+    var list = document.createElement("ul");
+    list.id = "edit-list";
+    Object.keys(edits).sort().forEach(function (path) {
+      var item = document.createElement("li");
+      var was = originalValue(path);
+      item.textContent = path + ": " + (was === null || was === undefined ? "?" : was) + " → " + edits[path];
+      list.appendChild(item);
+    });
+    section.appendChild(list);
+    var results = $("results");
+    results.insertBefore(section, results.firstChild);
+  }
+
+  // A "Change" column in the forecast table: what-if minus baseline, per issue and model.
+  function addChangeColumn(baseline, forecast) {
+    var table = $("forecast-table");
+    if (!table) { return; }
+    table.querySelectorAll("thead tr").forEach(function (row) {
+      var th = document.createElement("th");
+      th.textContent = "Change vs baseline";
+      th.className = "change";
+      row.appendChild(th);
+    });
+    table.querySelectorAll("tbody tr[data-issue][data-model]").forEach(function (row) {
+      var issue = row.dataset.issue;
+      var model = row.dataset.model;
+      var td = document.createElement("td");
+      td.className = "num change";
+      var before = baseline.models[model] && baseline.models[model].issues[issue];
+      var after = forecast.models[model] && forecast.models[model].issues[issue];
+      if (before && after) {
+        var change = after.value - before.value;
+        td.textContent = signed(change, digitsFor(issue));
+        td.dataset.change = String(change);
+      } else {
+        td.textContent = "—";
+      }
+      row.appendChild(td);
+    });
+  }
+
+  function saveYaml() {
+    var body = {scenario: state.scenario, as_of: $("as-of").value || null, edits: state.edits};
+    fetch("/api/scenario.yaml", {
+      method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().then(function (data) { setText("run-error", describe(data.errors)); });
+      }
+      var name = (response.headers.get("Content-Disposition") || "").split("filename=\"")[1];
+      return response.blob().then(function (blob) {
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(blob);
+        link.download = name ? name.replace(/"$/, "") : "scenario.yaml";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    });
+  }
+
+  // A new scenario or date: old results no longer apply; show the new baseline.
+  function reload() {
+    clearResults();
+    setText("run-error", "");
+    return loadView().then(function () { if (state.ready) { return run(); } });
+  }
+
+  function renderResults(sections) {
+    var results = $("results");
+    var baseline = state.baseline;
+    clearResults();
+    state.baseline = baseline;
     var figures = [];
     sections.forEach(function (section) {
       var element = document.createElement("section");
@@ -332,21 +570,26 @@
       state.scenario = value;
       state.edits = {};
       $("as-of").value = "";
-      loadView();
+      reload();
     });
     $("upload").addEventListener("change", function () {
       var file = $("upload").files[0];
       if (file) { upload(file); }
     });
-    $("as-of").addEventListener("change", loadView);
+    $("as-of").addEventListener("change", reload);
     $("issue").addEventListener("change", renderTable);
     $("reset").addEventListener("click", function () { state.edits = {}; renderTable(); });
     $("run").addEventListener("click", run);
     $("cancel").addEventListener("click", cancel);
+    $("save-yaml").addEventListener("click", saveYaml);
     Promise.all([api("GET", "/api/scenarios"), api("GET", "/api/models")]).then(function (rs) {
       fillScenarios(rs[0].data);
       fillModels(rs[1].data);
       return loadView();
+    }).then(function () {
+      state.ready = true;
+      setRunning(false);
+      return run();  // the baseline, so the page opens with results
     }).then(function () { document.body.dataset.ready = "1"; });
   }
 
