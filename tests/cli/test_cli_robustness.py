@@ -47,7 +47,7 @@ def test_robustness_table_csv_and_out(tmp_path: Path) -> None:
     assert "as of 2025-11-23" in table.stdout
     rows = list(csv.DictReader(io.StringIO(run("robustness", "-m", "eum", "-f", "csv").stdout)))
     assert rows[0]["variant"] == "baseline" and {row["model"] for row in rows} == {"eum"}
-    assert len(rows) == 22 * 10
+    assert len(rows) == 24 * 13  # baseline + 23 variants, 13 issues
     target = tmp_path / "spread.txt"
     written = run("robustness", "-m", "compromise", "-o", str(target))
     assert written.returncode == 0 and "Rest of Donbas" in target.read_text()
