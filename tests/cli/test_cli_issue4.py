@@ -292,7 +292,14 @@ def test_levers_for_ukraine_rank_compromise_rows_by_closed_form() -> None:
     rows = data["models"]["compromise"]["levers"]
     assert {row["method"] for row in rows} == {"closed form"}
     nets = [row["net"] for row in rows]
-    assert nets == sorted(nets, reverse=True)
+    # Nets within the levers' tie width count as ties (ordered by path), so only a drop by
+    # more than that width breaks the order.
+    from itertools import pairwise
+
+    from accord.analysis.levers import NEGLIGIBLE
+
+    tie = 100 * NEGLIGIBLE
+    assert all(later <= earlier + tie for earlier, later in pairwise(nets))
     assert {row["method"] for row in data["models"]["median"]["levers"]} == {"simulation"}
     table = ok("levers", "ukraine-2025", "--actor", "ukraine", "-m", "compromise", "--top", "3")
     assert "Levers for Ukraine — compromise" in table and "closed form" in table

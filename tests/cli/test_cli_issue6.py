@@ -63,12 +63,13 @@ def test_deal_values_every_actor() -> None:
     result = run("deal", "ukraine-2025", "28-point", "--draws", "300", "--seed", "1", "-f", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert len(data["actors"]) == 16
+    assert len(data["actors"]) == 18  # with the Verkhovna Rada and Slovakia (issue 13)
     assert (
         data["actors"]["russia"]["surplus"]["value"]
-        > 0
+        > 10  # Kyiv's surplus is small (issue 13's new issues); it accepts in no draw
         > data["actors"]["ukraine"]["surplus"]["value"]
     )
+    assert data["actors"]["ukraine"]["accepts"] == 0.0
     assert 0 < data["breakdown"]["probability"]["value"] < 1
     table = run("deal", "20-point", "--draws", "100", "--seed", "1")
     assert table.returncode == 0, table.stderr

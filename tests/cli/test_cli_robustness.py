@@ -33,7 +33,7 @@ def test_robustness_ukraine_json_covers_every_variant_within_30_seconds() -> Non
     assert elapsed < 30, elapsed
     data = json.loads(result.stdout)
     kinds = [variant["kind"] for variant in data["variants"]]
-    assert kinds == ["leave-out"] * 16 + ["parties-only"] + ["bloc"] * 4
+    assert kinds == ["leave-out"] * 18 + ["parties-only"] + ["bloc"] * 4
     assert set(data["variants"][0]["models"]) == {"compromise", "eum", "median", "nash", "smp"}
     assert set(data["variants"][0]["models"]["eum"]) == set(data["baseline"]["eum"])
     donbas = data["summary"]["median"]["donbas"]
@@ -43,11 +43,11 @@ def test_robustness_ukraine_json_covers_every_variant_within_30_seconds() -> Non
 def test_robustness_table_csv_and_out(tmp_path: Path) -> None:
     table = run("robustness", "-m", "median", "--as-of", "2025-11-23")
     assert table.returncode == 0, table.stderr
-    assert "Structural robustness: 21 variants" in table.stdout and "Moved most by" in table.stdout
+    assert "Structural robustness: 23 variants" in table.stdout and "Moved most by" in table.stdout
     assert "as of 2025-11-23" in table.stdout
     rows = list(csv.DictReader(io.StringIO(run("robustness", "-m", "eum", "-f", "csv").stdout)))
     assert rows[0]["variant"] == "baseline" and {row["model"] for row in rows} == {"eum"}
-    assert len(rows) == 22 * 10
+    assert len(rows) == 24 * 13  # baseline + 23 variants, 13 issues
     target = tmp_path / "spread.txt"
     written = run("robustness", "-m", "compromise", "-o", str(target))
     assert written.returncode == 0 and "Rest of Donbas" in target.read_text()
@@ -67,6 +67,6 @@ def test_validate_warns_about_undeclared_blocs(tmp_path: Path) -> None:
     result = run("validate", str(stripped))
     assert result.returncode == 0, result.stderr
     warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
-    assert len(warned) == 4 and "actors.us_congress" in result.stderr
+    assert len(warned) == 5 and "actors.us_congress" in result.stderr
     clean = run("validate", "ukraine-2025")
     assert clean.returncode == 0 and "warning" not in clean.stderr

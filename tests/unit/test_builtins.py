@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from accord.scenario import builtin_ids, load
-from accord.scenario.checks import unsourced
+from accord.scenario.checks import look_ahead, unsourced
 
 
 def test_builtins_include_the_required_cases() -> None:
@@ -48,3 +50,132 @@ def test_unsourced_detects_bare_numbers() -> None:
 def test_emission_outcome_is_known() -> None:
     outcome = load("emission-1994").issues[0].outcome
     assert outcome is not None and outcome.point == pytest.approx(8.833)
+
+
+@pytest.mark.parametrize("scenario_id", builtin_ids())
+def test_no_value_cites_a_source_dated_after_it(scenario_id: str) -> None:
+    assert look_ahead(load(scenario_id)) == []
+
+
+def _dated_scenario(**extra: object) -> dict:
+    return {
+        "id": "dated",
+        "title": "dated",
+        "base_date": "2025-11-18",
+        "sources": [
+            {"id": "early", "title": "early", "date": "2025-11-01"},
+            {"id": "late", "title": "late", "date": "2025-12-24"},
+            {"id": "undated", "title": "undated"},
+        ],
+        "issues": [{"id": "x", "name": "x", "min": 0, "max": 100}],
+        "actors": [
+            {
+                "id": "kyiv",
+                "name": "Kyiv",
+                "capability": {"value": 1, "source": ["early"]},
+                "positions": {"x": {"value": 0, "source": ["late", "undated"]}},
+                "salience": {"x": {"value": 90, "source": ["early"]}},
+            }
+        ],
+        **extra,
+    }
+
+
+def test_look_ahead_flags_a_base_value_citing_a_later_source() -> None:
+    from accord.scenario import parse
+
+    problems = look_ahead(parse(_dated_scenario(), "dated"))
+    assert [(p.path, p.value) for p in problems] == [(("actors", 0, "positions", "x"), "late")]
+    message = problems[0].message
+    assert "kyiv.position.x" in message and "2025-12-24" in message and "2025-11-18" in message
+    assert "dated update" in (problems[0].hint or "")
+
+
+def test_look_ahead_flags_updates_citing_later_sources() -> None:
+    from accord.scenario import parse
+
+    updates = [
+        {
+            "date": "2025-12-20",
+            "event": "too early",
+            "sources": ["late"],
+            "changes": {"kyiv.position.x": {"value": 25, "source": ["late"]}},
+        },
+        {
+            "date": "2025-12-24",
+            "event": "on the day",
+            "sources": ["late"],
+            "changes": {"kyiv.position.x": {"value": 25, "source": ["late"]}},
+        },
+    ]
+    data = _dated_scenario(updates=updates)
+    data["actors"][0]["positions"]["x"] = {"value": 0, "source": ["early"]}
+    problems = look_ahead(parse(data, "dated"))
+    assert [p.path for p in problems] == [
+        ("updates", 0, "sources"),
+        ("updates", 0, "changes", "kyiv.position.x"),
+    ]
+    assert "update of 2025-12-20" in problems[1].message
+
+
+def test_strict_validate_reports_look_ahead(tmp_path) -> None:
+    import yaml
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    path = tmp_path / "dated.yaml"
+    path.write_text(yaml.safe_dump(_dated_scenario()))
+    plain = CliRunner().invoke(app, ["validate", str(path)])
+    strict = CliRunner().invoke(app, ["validate", "--strict", str(path)])
+    assert plain.exit_code == 0
+    assert strict.exit_code == 2 and "kyiv.position.x cites late" in strict.output
+
+
+def test_the_15_year_guarantee_term_is_not_known_before_28_december() -> None:
+    # Addendum C1: the term first became public on 28-29 Dec 2025, not at Berlin.
+    scenario = load("ukraine-2025")
+    dated = {source.id: source.date for source in scenario.sources}
+    for update in scenario.updates:
+        if update.date >= dt.date(2025, 12, 28):
+            continue
+        text = update.model_dump_json()
+        assert "15 year" not in text and "15-year" not in text, update.date
+        cited = set(update.sources) | {s for n in update.changes.values() for s in n.source}
+        assert not cited & {"S69", "S70", "S71", "S72"}, update.date
+    assert dated["S69"] == dt.date(2025, 12, 29)
+
+
+def test_ukraine_issues_and_actors_of_issue_13() -> None:
+    scenario = load("ukraine-2025")
+    issues = {issue.id for issue in scenario.issues}
+    assert {"guarantees", "foreign_forces", "recognition", "donbas"} <= issues
+    assert {"eu_accession", "sequencing"} <= issues
+    rada = scenario.actor("rada")
+    assert rada.veto and not rada.party and rada in scenario.veto_players
+    assert scenario.actor("slovakia")
+    assert scenario.talks is not None
+    hosts = {host.id for host in scenario.talks.mediators}
+    assert "uae" in hosts and not hosts & {actor.id for actor in scenario.actors}
+    russia = scenario.actor("russia")
+    assert [c.issue for c in russia.requires] == ["donbas"]
+    # Russia's objection is to foreign troops, not to a guarantee on paper.
+    assert russia.positions["guarantees"].point > russia.positions["foreign_forces"].point
+    veto = next(v for v in scenario.ratification.vetoes if v.id == "eu_council")
+    assert "slovakia" in veto.actors
+
+
+def test_mediators_must_not_be_actors_and_cite_known_sources() -> None:
+    from accord.errors import InputError
+    from accord.scenario import parse
+
+    data = _dated_scenario(
+        talks={
+            "mediator": "kyiv",
+            "mediators": [{"id": "kyiv", "name": "Kyiv", "source": ["nowhere"]}],
+        }
+    )
+    with pytest.raises(InputError) as caught:
+        parse(data, "dated")
+    text = caught.value.render(limit=None)
+    assert "mediator 'kyiv' is also an actor" in text and "unknown source id 'nowhere'" in text

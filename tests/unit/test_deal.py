@@ -52,7 +52,7 @@ def write(tmp_path: Path, body: str) -> Path:
     [
         ("terms: {mars: 3, elections: 3}", "terms.mars: unknown issue id 'mars'"),
         ("terms: {donbas: 120, elections: 3}", "outside the scale [0, 100]"),
-        ("terms: {donbas: 10}", "no term for elections"),
+        ("terms: {donbas: 10, sequencing: 50}", "no term for elections"),
         ("terms: {elections: 3}\nguarantee_terms: [peace]", "unknown guarantee term 'peace'"),
         ("terms: {elections: {value: 3, source: [S999]}}", "unknown source id 'S999'"),
         ("terms: {elections: 3}\ncolour: red", "unknown field 'colour'"),
@@ -85,13 +85,20 @@ def test_who_gains_from_which_draft(ukraine: Scenario) -> None:
         return np.median(result.value - result.no_deal, axis=0)
 
     draft28, draft20 = surplus("28-point"), surplus("20-point")
-    # The 28 points beat fighting on for Russia and not for Kyiv; the 20 points the reverse.
-    assert draft28[index["russia"]] > 0 > draft28[index["ukraine"]]
+    # The 28 points beat fighting on for Russia; for Kyiv they are worth about as much as
+    # fighting on (what they give on foreign forces, EU accession and a ceasefire roughly
+    # offsets what they take on Donbas, NATO and the army), and they cross its red lines, so it
+    # accepts them in no draw (test_red_lines_are_hard_on_top_of_the_surplus). The 20 points
+    # beat fighting on for Kyiv and not for Russia.
+    assert draft28[index["russia"]] > 0.1 > 0.05 > draft28[index["ukraine"]]
     assert draft20[index["ukraine"]] > 0 > draft20[index["russia"]]
 
 
 def test_a_deal_at_a_partys_own_position_is_worth_100_to_it(ukraine: Scenario) -> None:
-    russia = ukraine.actor("russia")
+    from accord.scenario.compile import as_of
+
+    # Russia's positions as of the date the deal is valued on (the 2 Dec update moves one).
+    russia = as_of(ukraine).actor("russia")
     values = {issue: number.point for issue, number in russia.positions.items()}
     deal = deal_from_values(ukraine, values, deal_id="moscow", title="Moscow's terms")
     result = evaluate(ukraine, deal)
@@ -124,7 +131,9 @@ def test_json_deal_files_folders_and_regimes(tmp_path: Path, ukraine: Scenario) 
     import json
 
     path = tmp_path / "deal.json"
-    path.write_text(json.dumps({"id": "j", "title": "JSON", "terms": {"elections": 6}}))
+    path.write_text(
+        json.dumps({"id": "j", "title": "JSON", "terms": {"elections": 6, "sequencing": 50}})
+    )
     deal = load_deal(path, ukraine)
     assert deal.terms["elections"].point == 6
     with pytest.raises(InputError, match="is a folder"):
@@ -153,6 +162,31 @@ def test_without_a_war_the_scenarios_own_walk_away_points_apply() -> None:
     assert builtin_deals("emission-1994") == {}
 
 
+def test_shipped_drafts_are_coded_by_the_same_rule(ukraine: Scenario) -> None:
+    # The coding rule of the deal files' notes: every listed guarantee term names the point of
+    # the text that provides it, and a draft whose Donbas term is a demilitarised or free
+    # economic zone (25-75 on the scale) lists dmz, whichever draft it is.
+    for deal_id in builtin_deals("ukraine-2025"):
+        deal = load_deal(deal_id, ukraine)
+        assert {p.term for p in deal.provisions} == set(deal.guarantee_terms), deal_id
+        assert all(p.point and p.source for p in deal.provisions), deal_id
+        zone = 25 <= deal.terms["donbas"].point <= 75
+        assert ("dmz" in deal.guarantee_terms) == zone, deal_id
+        assert "Coding rule" in (deal.note or ""), deal_id
+
+
+def test_provisions_must_match_the_guarantee_terms(tmp_path: Path, ukraine: Scenario) -> None:
+    body = (
+        "terms: {elections: 3, sequencing: 50}\nguarantee_terms: [snapback]\n"
+        "provisions:\n  - {term: monitoring, point: '2', source: [S28]}\n"
+    )
+    path = write(tmp_path, "id: mine\ntitle: Mine\n" + body)
+    with pytest.raises(InputError) as caught:
+        load_deal(path, ukraine)
+    text = caught.value.render(limit=None)
+    assert "'snapback' has no provision" in text and "'monitoring' is not listed" in text
+
+
 def test_red_lines_are_hard_on_top_of_the_surplus(ukraine: Scenario) -> None:
     # The 28 points break Kyiv's red lines (Donbas, NATO, ...): it accepts in no draw,
     # whatever the deal is worth against fighting on. The E3 counter keeps them all.
@@ -163,8 +197,10 @@ def test_red_lines_are_hard_on_top_of_the_surplus(ukraine: Scenario) -> None:
     assert "walk_away" in kyiv and "beats_walk_away" in kyiv  # the keys figures and CSV read
     counter = evaluate(ukraine, load_deal("e3-counter", ukraine), draws=100, rng=3).to_json()
     kyiv = counter["actors"]["ukraine"]
-    assert kyiv["red_lines_kept"] and kyiv["red_lines_broken"] == {}
-    assert kyiv["accepts"] == kyiv["beats_walk_away"]
+    # Only recognition can cross: the E3 text's 'contact line as the starting point' (0-25)
+    # against Kyiv's pre-December red line, a ranged estimate (0-25) until the 20 points.
+    assert set(kyiv["red_lines_broken"]) <= {"recognition"}
+    assert kyiv["accepts"] <= kyiv["beats_walk_away"]
 
 
 def test_war_points_are_no_deal_outcomes_not_red_lines(ukraine: Scenario) -> None:

@@ -254,4 +254,10 @@ def test_ukraine_blocs_are_declared_and_silence_the_warnings() -> None:
     assert structure_warnings(scenario) == []
     without = scenario.model_copy(update={"blocs": []})
     named = {warning.split(":")[0] for warning in structure_warnings(without)}
-    assert named == {"actors.eu", "actors.nato", "actors.us_congress", "actors.ukrainian_public"}
+    assert named == {
+        "actors.eu",
+        "actors.nato",
+        "actors.us_congress",
+        "actors.ukrainian_public",
+        "actors.rada",
+    }

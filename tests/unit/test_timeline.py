@@ -228,3 +228,17 @@ def test_ukraine_has_five_dated_points_and_a_largest_move_per_issue() -> None:
     for step in result.steps:
         for move in step.moves["compromise"].values():
             assert np.isclose(sum(move.by_change.values()), move.delta)
+
+
+def test_ukraine_timeline_runs_to_21_march_2026_through_the_talks_of_2026() -> None:
+    scenario = load("ukraine-2025")
+    result = timeline(scenario, ["compromise"])
+    dates = [point.date for point in result.points if point.date is not None]
+    assert dates[-1] == dt.date(2026, 3, 21)
+    steps = {step.date: step for step in result.steps}
+    # Moscow's refusal of a ceasefire before a settlement moves the sequencing forecast up.
+    refusal = steps[dt.date(2025, 12, 28)].moves["compromise"]["sequencing"]
+    assert refusal.delta > 0 and refusal.by_change["russia.position.sequencing"] > 0
+    assert max(refusal.by_actor, key=refusal.by_actor.__getitem__) == "russia"
+    for day in (dt.date(2026, 1, 24), dt.date(2026, 2, 5), dt.date(2026, 2, 18)):
+        assert day in steps  # the Abu Dhabi and Geneva rounds

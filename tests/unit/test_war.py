@@ -211,7 +211,10 @@ def test_ukraine_aid_cut_off_moves_the_walk_away_points_and_the_nash_solution() 
     assert result.paths["current"].nash_feasible.mean() == 0.0
     stated = NashModel().run(result.problem.take(slice(0, 40))).trace["empty"]
     fought = NashModel().run(result.problem_for("current").take(slice(0, 40))).trace["empty"]
-    assert stated[:, donbas].all() and fought[:, donbas].mean() < 0.1
+    # Russia's stated condition (Ukraine leaves Donbas: requires donbas >= 50) holds on the
+    # battlefield reading too, so Donbas stays closed in the few draws where Kyiv's battlefield
+    # walk-away point is below it.
+    assert stated[:, donbas].all() and fought[:, donbas].mean() < 0.25
     assert fought[:, result.problem.issue_ids.index("nato")].all()
 
 

@@ -257,9 +257,21 @@ ISSUE_MAPS: dict[str, dict[str, IssueMap]] = {
             "A cap on the army is a provision on the size and structure of armed forces (SsrArm).",
         ),
         "guarantees": IssueMap(
-            ("ImPK", "SsrGua", "ImOth"),
-            "A foreign force and ceasefire monitoring (ImPK), security guarantees (SsrGua) and "
-            "guarantor states signing the deal (ImOth).",
+            ("SsrGua", "ImOth"),
+            "Security guarantees (SsrGua) and guarantor states signing the deal (ImOth).",
+        ),
+        "foreign_forces": IssueMap(
+            ("ImPK",),
+            "A foreign force or ceasefire monitors on the ground is an international mission "
+            "or force (ImPK).",
+        ),
+        "eu_accession": IssueMap(
+            (),
+            "No PA-X counterpart: PA-X has no variable for joining a regional organisation.",
+        ),
+        "sequencing": IssueMap(
+            ("CeProv",),
+            "Whether the ceasefire comes before the settlement is a ceasefire provision (CeProv).",
         ),
         "sanctions": IssueMap(
             (),

@@ -24,7 +24,10 @@ def validate(
     file: ScenarioArgument,
     strict: Annotated[
         bool,
-        typer.Option(help="Also require every number to cite a source or be a ranged estimate."),
+        typer.Option(
+            help="Also require every number to cite a source or be a ranged estimate, and no "
+            "value to cite a source dated after the date it describes."
+        ),
     ] = False,
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
@@ -33,7 +36,7 @@ def validate(
     try:
         loaded = load(file, scale_min=scale_min, scale_max=scale_max)
         if strict:
-            problems = checks.unsourced(loaded)
+            problems = checks.unsourced(loaded) + checks.look_ahead(loaded)
             if problems:
                 raise InputError(file, problems)
     except InputError as error:

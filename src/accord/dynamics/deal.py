@@ -84,6 +84,17 @@ from accord.scenario.schema import Identifier, Number, Scenario
 _BUILTIN_DEALS = "accord.scenario.builtin"
 
 
+class Provision(BaseModel):
+    """Where a deal's text provides one of its guarantee terms: the point and its sources."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    term: Identifier = Field(description="A term id of the scenario's guarantees block.")
+    point: str = Field(description="The point or clause of the text that provides it.")
+    source: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+
 class Deal(BaseModel):
     """A deal: a value on each issue's scale, with sources, and its guarantee provisions."""
 
@@ -99,6 +110,11 @@ class Deal(BaseModel):
     terms: dict[str, Number] = Field(description="Issue id -> value on the issue's scale.")
     guarantee_terms: list[Identifier] = Field(
         default_factory=list, description="Provisions from the scenario's guarantees block."
+    )
+    provisions: list[Provision] = Field(
+        default_factory=list,
+        description="Per guarantee term, the point of the text that provides it, with sources; "
+        "when given, it must list exactly the terms of guarantee_terms.",
     )
     note: str | None = None
 
@@ -223,6 +239,38 @@ def check_deal(deal: Deal, scenario: Scenario) -> list[ErrorDetail]:
                     ("guarantee_terms", index),
                     term,
                     hint=f"use one of: {', '.join(sorted(known_terms)) or 'none defined'}",
+                )
+            )
+    for index, provision in enumerate(deal.provisions):
+        for source_id in provision.source:
+            if source_id not in sources:
+                problems.append(
+                    ErrorDetail(
+                        f"unknown source id {source_id!r}",
+                        ("provisions", index, "source"),
+                        source_id,
+                        hint=f"cite a source of the scenario {scenario.id}",
+                    )
+                )
+    if deal.provisions:
+        listed = set(deal.guarantee_terms)
+        provided = {provision.term for provision in deal.provisions}
+        for term in sorted(listed - provided):
+            problems.append(
+                ErrorDetail(
+                    f"guarantee term {term!r} has no provision saying where the text provides it",
+                    ("provisions",),
+                    term,
+                    hint="add provisions: [{term, point, source}] or drop the term",
+                )
+            )
+        for term in sorted(provided - listed):
+            problems.append(
+                ErrorDetail(
+                    f"provision {term!r} is not listed in guarantee_terms",
+                    ("guarantee_terms",),
+                    term,
+                    hint=f"add {term} to guarantee_terms or drop the provision",
                 )
             )
     return problems

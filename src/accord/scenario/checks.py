@@ -7,6 +7,7 @@ fall inside their scale, and updates name fields that exist.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Collection, Iterator
 
@@ -716,6 +717,18 @@ def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
     )
     for actor_id in talks.strategies:
         yield from _present(_unknown(actor_id, actors, ("talks", "strategies", actor_id), "actor"))
+    sources = {source.id for source in scenario.sources}
+    for index, host in enumerate(talks.mediators):
+        path: Path = ("talks", "mediators", index)
+        if host.id in actors:
+            yield ErrorDetail(
+                f"mediator {host.id!r} is also an actor",
+                (*path, "id"),
+                host.id,
+                hint="a host without a vote is not an actor; drop one of the two",
+            )
+        for source_id in host.source:
+            yield from _present(_unknown(source_id, sources, (*path, "source"), "source"))
 
 
 def _conditions(scenario: Scenario) -> Iterator[ErrorDetail]:
@@ -915,3 +928,78 @@ def unsourced(scenario: Scenario) -> list[ErrorDetail]:
             hint = "add source: [ID] or estimate: true with a range"
         problems.append(ErrorDetail(message, path, number.point, hint=hint))
     return problems
+
+
+def _base_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
+    """The numbers that hold before any update: issues' status quo and the actors' values."""
+    for index, issue in enumerate(scenario.issues):
+        if issue.status_quo is not None:
+            yield ("issues", index, "status_quo"), issue.status_quo
+    for index, actor in enumerate(scenario.actors):
+        yield ("actors", index, "capability"), actor.capability
+        for field in ("positions", "salience", "red_line"):
+            for issue_id, number in getattr(actor, field).items():
+                yield ("actors", index, field, issue_id), number
+        for position, condition in enumerate(actor.requires):
+            for name in ("at_least", "at_most"):
+                bound = getattr(condition, name)
+                if bound is not None:
+                    path: Path = ("actors", index, "requires", position, name)
+                    yield (
+                        path,
+                        bound.model_copy(update={"source": [*bound.source, *condition.source]}),
+                    )
+
+
+def look_ahead(scenario: Scenario) -> list[ErrorDetail]:
+    """Values that cite a source published after the date they describe.
+
+    A base value (before any update) must not cite a source dated after ``base_date``, and an
+    update must not cite, in its ``sources`` or in any of its changes, a source dated after its
+    own date: otherwise an evaluation as of that date would use what was not yet known.
+    Sources without a date are not checked.
+    """
+    dated = {source.id: source.date for source in scenario.sources if source.date is not None}
+    problems: list[ErrorDetail] = []
+
+    def late(path: Path, source_ids: list[str], limit: dt.date, what: str) -> None:
+        for source_id in source_ids:
+            published = dated.get(source_id)
+            if published is not None and published > limit:
+                problems.append(
+                    ErrorDetail(
+                        f"{what} {_dotted(path, scenario)} cites {source_id}, dated {published}, "
+                        f"after {limit}",
+                        path,
+                        source_id,
+                        hint=f"move the value into a dated update on or after {published}, or "
+                        f"cite a source dated on or before {limit}",
+                    )
+                )
+
+    if scenario.base_date is not None:
+        for path, number in _base_numbers(scenario):
+            late(path, number.source, scenario.base_date, "base value")
+    for index, update in enumerate(scenario.updates):
+        late(("updates", index, "sources"), update.sources, update.date, f"update of {update.date}")
+        for key, number in update.changes.items():
+            late(
+                ("updates", index, "changes", key),
+                number.source,
+                update.date,
+                f"update of {update.date}",
+            )
+    return problems
+
+
+def _dotted(path: Path, scenario: Scenario) -> str:
+    """A readable name for a value path: ``ukraine.position.donbas`` rather than indices."""
+    if path[0] == "actors" and len(path) >= 3:
+        actor = scenario.actors[int(path[1])].id
+        field = {"positions": "position"}.get(str(path[2]), str(path[2]))
+        return ".".join([actor, field, *(str(part) for part in path[3:])])
+    if path[0] == "issues":
+        return f"issue.{scenario.issues[int(path[1])].id}.{path[2]}"
+    if path[0] == "updates" and len(path) == 4:
+        return str(path[3])
+    return "sources"

@@ -582,6 +582,22 @@ class Ratification(_Frozen):
 Strategy = Literal["boulware", "linear", "conceder", "tit-for-tat", "sampled"]
 
 
+class Host(_Frozen):
+    """A state that hosts or mediates rounds of the talks without a say in the terms.
+
+    Hosts are not actors: they take no position and cast no vote in any model, so they cannot
+    tip a weighted vote; they are recorded (with the rounds they hosted) for the talks model
+    and the report.
+    """
+
+    id: Identifier
+    name: str
+    role: str | None = Field(default=None, description="What it did, e.g. 'hosted two rounds'.")
+    rounds: list[dt.date] = Field(default_factory=list, description="Dates of rounds it hosted.")
+    source: list[str] = Field(default_factory=list, description="Ids from the scenario's sources.")
+    note: str | None = None
+
+
 class Talks(_Frozen):
     """Settings for simulated talks: who mediates, how each party concedes."""
 
@@ -593,6 +609,10 @@ class Talks(_Frozen):
         default=None, description="Weight multiplier of the mediator when it redrafts the text."
     )
     deadline: int = Field(default=20, ge=1, description="Rounds before the talks end.")
+    mediators: list[Host] = Field(
+        default_factory=list,
+        description="Hosts and mediators besides `mediator` that are not actors (no vote).",
+    )
     rounds_per_month: Number | None = Field(
         default=None,
         description="Negotiating rounds a month: maps simulated rounds to calendar dates for "
