@@ -213,8 +213,8 @@ def test_ukraine_aid_cut_off_moves_the_walk_away_points_and_the_nash_solution() 
     fought = NashModel().run(result.problem_for("current").take(slice(0, 40))).trace["empty"]
     # Russia's stated condition (Ukraine leaves Donbas: requires donbas >= 50) holds on the
     # battlefield reading too, so Donbas stays closed in the few draws where Kyiv's battlefield
-    # walk-away point is below it.
-    assert stated[:, donbas].all() and fought[:, donbas].mean() < 0.25
+    # walk-away point is below it; in most draws the battlefield opens Donbas.
+    assert stated[:, donbas].all() and fought[:, donbas].mean() < 0.5
     assert fought[:, result.problem.issue_ids.index("nato")].all()
 
 

@@ -394,7 +394,10 @@ def test_runs_take_model_options_checked_against_their_choices(client: TestClien
     paper = client.get(f"/api/runs/{done['id']}/result").json()["forecast"]
     default = start(client, scenario="emission-1994", models=["eum"])
     plain = client.get(f"/api/runs/{default['id']}/result").json()["forecast"]
-    assert paper["models"]["eum"] != plain["models"]["eum"]
+    # The run with options is labelled by them (eum[variant=paper,...]); one model each.
+    (paper_eum,) = paper["models"].values()
+    assert list(plain["models"]) == ["eum"]
+    assert paper_eum != plain["models"]["eum"]
     bad = client.post(
         "/api/runs", json={"models": ["eum"], "options": {"eum": {"variant": "papr"}}}
     )
@@ -412,7 +415,7 @@ def test_the_dashboard_draws_a_control_file_on_the_map(data_dir: Path, tmp_path:
     path = tmp_path / "front_20260301.geojson"
     path.write_text(json.dumps({"type": "Polygon", "coordinates": [ring]}), encoding="utf-8")
     app = create_app(data_dir=data_dir, control=control_area(path))
-    with TestClient(app) as test_client:
+    with TestClient(app, base_url="http://localhost") as test_client:
         status = start(test_client, scenario="ukraine-2025", models=["compromise"], draws=1)
         assert status["state"] == "done", status
         result = test_client.get(f"/api/runs/{status['id']}/result").json()
