@@ -45,9 +45,11 @@ def test_war_json_the_cut_off_moves_kyivs_walk_away() -> None:
     assert cut > current + 2
     assert set(data["pace"]) == {"current", "us_cutoff", "european_surge"}
     assert data["pace"]["current"]["low"] < data["pace"]["current"]["high"]
+    # The cut-off never lowers Nash's Donbas value (Russia's condition, Donbas >= 50, can hold
+    # both at 50).
     assert (
         regimes["us_cutoff"]["nash"]["donbas"]["value"]
-        > regimes["current"]["nash"]["donbas"]["value"]
+        >= regimes["current"]["nash"]["donbas"]["value"]
     )
 
 

@@ -19,9 +19,8 @@ import typer
 
 from accord import __version__
 from accord.cli.common import app, fail
-from accord.cli.execution import EXIT_UNSAVED, UNSAVED
+from accord.cli.unsaved import EXIT_UNSAVED, UNSAVED
 from accord.errors import InputError
-from accord.scenario.schema import ScenarioNotice
 
 __all__ = ["app", "main"]
 
@@ -50,7 +49,7 @@ def _show_notice(
     line: str | None = None,
 ) -> None:
     """Scenario notices as one plain line on stderr; other warnings as Python shows them."""
-    if issubclass(category, ScenarioNotice):
+    if category.__name__ == "ScenarioNotice":  # without importing the schema (start-up)
         sys.stderr.write(f"notice: {message}\n")
         return
     _python_showwarning(message, category, filename, lineno, file, line)

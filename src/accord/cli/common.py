@@ -39,7 +39,6 @@ from accord.cli.output import resolve as resolve_output
 from accord.cli.output import store as store_output
 from accord.errors import InputError, Notice
 from accord.report.layout import Fitted
-from accord.scenario.load import check_target, write_atomic
 
 COMMAND_ORDER = (
     "forecast",
@@ -315,6 +314,8 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
     if chosen.format is OutputFormat.csv:
         text = rewrite_csv(text, chosen.separator)
     if out is not None:
+        from accord.scenario.load import check_target
+
         check_target(out, force)
     if chosen.workbook:
         assert out is not None
@@ -324,6 +325,8 @@ def write_output(text: str, out: Path | None, force: bool) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
+    from accord.scenario.load import write_atomic
+
     write_atomic(out, text)
     sys.stderr.write(f"wrote {out}\n")
 
@@ -353,6 +356,8 @@ def check_out(ctx: typer.Context, out: Path | None) -> Path | None:
     """
     if out is not None and str(out) != "-":
         try:
+            from accord.scenario.load import check_target
+
             check_target(out, bool(ctx.params.get("force")))
         except InputError as error:
             fail(error)

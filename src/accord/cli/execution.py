@@ -24,6 +24,7 @@ from accord.analysis import whatif
 from accord.analysis.runs import RunOutput, execute, with_seed
 from accord.cli.common import console
 from accord.cli.progress import progress_bar
+from accord.cli.unsaved import UNSAVED
 from accord.engines.local import open_engine
 from accord.errors import InputError
 from accord.records import RunStore
@@ -66,12 +67,6 @@ OverlayOption = Annotated[
 RecordOption = Annotated[
     bool, typer.Option("--record/--no-record", help="Save a run record (see `accord runs`).")
 ]
-
-
-EXIT_UNSAVED = 3
-"""Exit status when the results were printed (or written) but their run record was not saved."""
-UNSAVED: list[str] = []
-"""Why records of this process were not saved; the console script reports them at exit."""
 
 
 def reference_for(scenario: str) -> str:

@@ -47,11 +47,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "robustness": (
         "robustness",
-        "How much each forecast owes to the actor list: leave-outs, parties only, blocs.",
+        "Rerun the models leaving each actor out, with the parties only, and with each bloc "
+        "merged.",
     ),
     "linkage": (
         "linkage",
-        "Trades across issues among the veto players, and packages that could open a deal.",
+        "Two-issue trades among the veto players, and the smallest package better than no deal.",
     ),
     "levers": (
         "levers",
@@ -60,7 +61,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "runs": ("runs", "Recorded runs: list, show, diff, export, verify."),
     "territory": (
         "territory",
-        "Area under control per oblast from DeepState GeoJSON maps, and the monthly gains.",
+        "Area under control per oblast and in total, and the gains between files (km²).",
     ),
     "war": (
         "dynamics",
