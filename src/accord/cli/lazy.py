@@ -28,7 +28,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "odds",
         "P(a signed framework by --by), as of --as-of: zone × reached by T × ratified | signed.",
     ),
-    "ledger": ("odds", "The track record: replay dated probabilities of events, and score them."),
+    "ledger": (
+        "odds",
+        "The track record: replay dated probabilities of the scenario's events, and score the "
+        "resolved ones.",
+    ),
     "scenarios": ("scenarios", "List the built-in scenarios."),
     "models": (
         "scenarios",
