@@ -102,6 +102,11 @@ def load_events(path: str, scenario: Scenario) -> list[Event]:
     return events
 
 
+def gather_events(scenario: Scenario, path: str | None = None) -> list[Event]:
+    """The scenario's events, then those of an extra file (``--events``) if one is given."""
+    return list(scenario.events) + (load_events(path, scenario) if path else [])
+
+
 def forecast_dates(scenario: Scenario) -> list[dt.date]:
     """The dates the ledger forecasts at: the base date and every update date."""
     dates = {update.date for update in scenario.updates}

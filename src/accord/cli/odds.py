@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.ledger import Replay, Row, load_events, replay, score
+from accord.analysis.ledger import Replay, Row, gather_events, replay, score
 from accord.analysis.odds import Odds, odds
 from accord.analysis.runs import execute
 from accord.cli.common import (
@@ -162,7 +162,7 @@ def ledger_replay(
     """At every update date, the probability of every event still open; saved to the store."""
     try:
         loaded = load(scenario)
-        chosen = list(loaded.events) + (load_events(str(events), loaded) if events else [])
+        chosen = gather_events(loaded, str(events) if events else None)
         if not chosen:
             raise InputError.single(
                 loaded.id,
@@ -210,7 +210,7 @@ def ledger_score(
     """Brier score and log loss of the resolved events, against three baselines."""
     try:
         loaded = load(scenario)
-        chosen = list(loaded.events) + (load_events(str(events), loaded) if events else [])
+        chosen = gather_events(loaded, str(events) if events else None)
         rows = _stored_rows(loaded.id, draws, seed)
         missing = [
             e for e in chosen if e.outcome is not None and e.id not in {r.event for r in rows}
