@@ -212,9 +212,11 @@ def test_ukraine_aid_cut_off_moves_the_walk_away_points_and_the_nash_solution() 
     stated = NashModel().run(result.problem.take(slice(0, 40))).trace["empty"]
     fought = NashModel().run(result.problem_for("current").take(slice(0, 40))).trace["empty"]
     # Russia's stated condition (Ukraine leaves Donbas: requires donbas >= 50) holds on the
-    # battlefield reading too, so Donbas stays closed in the few draws where Kyiv's battlefield
-    # walk-away point is below it; in most draws the battlefield opens Donbas.
-    assert stated[:, donbas].all() and fought[:, donbas].mean() < 0.5
+    # battlefield reading too, so Donbas stays closed wherever Kyiv's battlefield walk-away point
+    # is below it: in most draws at the monthly cost derived from the refusals (scripts/
+    # derive_war_costs.py); the battlefield opens it only where the cost is near the top of
+    # its range (about a quarter of the draws).
+    assert stated[:, donbas].all() and 0.5 < fought[:, donbas].mean() < 0.95
     assert fought[:, result.problem.issue_ids.index("nato")].all()
 
 

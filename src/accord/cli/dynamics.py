@@ -251,6 +251,8 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
             table.add_row(*cells)
         yield table
     yield _war_summary(result)
+    if result.costs is not None:
+        yield _cost_table(result)
     yield _pace_line(result)
     yield "Aid regimes: " + "; ".join(
         f"{path.regime.id} = {path.regime.name}" for path in result.paths.values()
@@ -267,6 +269,41 @@ def _war_tables(result: WarAnalysis) -> Iterable[Any]:
                 f"Stated walk-away points on {issue.name} ({issue.unit}): {', '.join(stated)}; "
                 "the table gives what the battlefield implies."
             )
+
+
+def _cost_table(result: WarAnalysis) -> Table:
+    assert result.costs is not None
+    data = result.costs.to_json(result)
+    names = _names(result.scenario)
+    issues = result.sample.theatre_ids
+    table = Table(
+        title=f"Walk-away points by the monthly cost of war ({data['month']}, aid regime "
+        f"{data['regime']}, other numbers at their point values; cost in % of the contested "
+        "area a month)",
+        title_justify="left",
+    )
+    table.add_column("Side")
+    table.add_column("Cost", justify="right")
+    for issue_id in issues:
+        table.add_column(result.scenario.issue(issue_id).name, justify="right")
+    for actor, side in data["sides"].items():
+        for point in side["points"]:
+            marks = {side["range"]["low"]: " (low)", side["range"]["mode"]: " (mode)"}
+            marks[side["range"]["high"]] = " (high)"
+            mark = marks.get(point["cost"], "")
+            table.add_row(
+                names[actor],
+                f"{point['cost']:g}{mark}",
+                *(f"{point['walk_away'][issue]:g}" for issue in issues),
+            )
+        even = side["break_even"]
+        table.add_row(
+            names[actor],
+            "break-even",
+            *("—" if even[issue] is None else f"{even[issue]:.2f} %" for issue in issues),
+            end_section=True,
+        )
+    return table
 
 
 def _pace_line(result: WarAnalysis) -> str:

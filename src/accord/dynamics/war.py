@@ -49,7 +49,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.special import ndtri
@@ -71,6 +71,9 @@ from accord.scenario.compile import BoolArray, FloatArray, Problem, RNGLike, as_
 from accord.scenario.schema import AidRegime, Scenario, War
 from accord.territory import series
 from accord.territory.scales import ScaleRule, applicable
+
+if TYPE_CHECKING:
+    from accord.dynamics.war_costs import CostSensitivity
 
 
 def fearon_range(p: Any, cost_a: Any, cost_b: Any) -> tuple[FloatArray, FloatArray]:
@@ -504,6 +507,7 @@ class WarAnalysis(Tabular):
     start: float
     months: FloatArray
     paths: dict[str, RegimePath]
+    costs: CostSensitivity | None = None
 
     def walk_away(self, regime: str, month: int = 0) -> FloatArray:
         """The problem's walk-away array ``[B, A, I]`` with the war's points for the two sides.
@@ -638,6 +642,7 @@ class WarAnalysis(Tabular):
             },
             "theatres": theatres,
             "regimes": regimes,
+            "cost_sensitivity": None if self.costs is None else self.costs.to_json(self),
         }
 
 
@@ -710,7 +715,11 @@ def analyse(
     start = max(0.0, months_between(sampled.line_date, when))
     offsets = np.arange(count + 1, dtype=np.float64)
     paths: dict[str, RegimePath] = {}
-    analysis = WarAnalysis(current, problem, sampled, when, start, offsets, paths)
+    from accord.dynamics.war_costs import cost_sensitivity  # imports this module
+
+    point = sample_war(current, None, None, date=when)
+    costs = cost_sensitivity(point, max(0.0, months_between(point.line_date, when)))
+    analysis = WarAnalysis(current, problem, sampled, when, start, offsets, paths, costs)
     for regime_id in chosen:
         ahead = look_ahead(sampled, regime_id, start + offsets)
         path = RegimePath(
