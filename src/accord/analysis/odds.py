@@ -8,7 +8,9 @@
 2. **P(agreement by T | zone)**: among those draws, the share in which the simulated talks
    (:mod:`accord.dynamics.talks`, same draws: the talks sample the scenario from the same
    stream) agree within the rounds that fit between the evaluation date and T, at the
-   scenario's ``talks.rounds_per_month`` (default 1).
+   scenario's ``talks.rounds_per_month`` (default 1) plus the rounds a month its hosts
+   (``talks.mediators``) held in the three months before the evaluation date
+   (:mod:`accord.dynamics.hosts`).
 3. **P(ratified | signed)**: the mean over those agreements of the ratification model's
    probability for the agreed terms (referendum, turnout, veto players, the ceasefire the vote
    needs), as ``accord simulate`` reports it.
@@ -39,9 +41,10 @@ import numpy as np
 
 from accord.analysis.sensitivity import inputs
 from accord.analysis.zone import open_draws
-from accord.dynamics.common import filled, months_between, streams
+from accord.dynamics.common import months_between, streams
 from accord.dynamics.deal import deal_hazard
 from accord.dynamics.guarantees import sample_guarantees
+from accord.dynamics.hosts import rounds_per_month
 from accord.dynamics.ratify import ceasefire_holds
 from accord.dynamics.talks import Simulation, simulate
 from accord.errors import InputError
@@ -176,11 +179,7 @@ def odds(
     current = as_of(scenario, when)
     problem = simulation.problem
     zone_open = open_draws(current, problem, when, seed)
-    rate = (
-        filled([current.talks.rounds_per_month], 1.0, runs, streams(seed, 9)[8])[:, 0]
-        if current.talks is not None and current.talks.rounds_per_month is not None
-        else np.ones(runs)
-    )
+    rate = rounds_per_month(current, when, runs, streams(seed, 9)[8])
     months = max(0.0, months_between(when, by))
     available = np.floor(months * rate + 1e-9)
     talks = simulation.talks

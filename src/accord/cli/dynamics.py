@@ -822,6 +822,16 @@ def _simulate_tables(result: Simulation) -> Iterable[Any]:
                 f"P(ratified | agreed) = {data['ratified_given_agreement']:.2f}; "
                 f"P(agreed and ratified) = {data['agreed_and_ratified']:.2f}"
             )
+    if result.hosts:
+        lines.append(
+            "Hosts (no vote; they add rounds to the talks' calendar, not terms): "
+            + "; ".join(
+                f"{record.host.name} ("
+                + (", ".join(day.isoformat() for day in record.held) or "no dates listed")
+                + ")"
+                for record in result.hosts
+            )
+        )
     if agreed.any() and agreed.mean() < MIN_AGREED_SHARE:
         lines.append(
             f"Agreed terms not shown: only {agreed.mean():.1%} of runs agree (fewer than "

@@ -65,6 +65,7 @@ import numpy.typing as npt
 from accord.dynamics.common import filled, no_deal_points, reservation, streams, summary
 from accord.dynamics.deal import Deal, battlefield, deal_hazard, deal_terms
 from accord.dynamics.guarantees import sample_guarantees
+from accord.dynamics.hosts import HostRecord, took_part
 from accord.dynamics.ratify import (
     ceasefire_holds,
     fit_referendum,
@@ -493,6 +494,7 @@ class Simulation(Tabular):
     strategy: IntArray
     talks: Talks
     ratified: FloatArray
+    hosts: tuple[HostRecord, ...] = ()
 
     def to_json(self, bins: int = 20) -> dict[str, Any]:
         """Figure-ready: P(agreement), rounds, terms (quantiles and histograms), ratification.
@@ -501,7 +503,9 @@ class Simulation(Tabular):
         "agreement_probability", "rounds": {"value", "low", "high", "counts": [per round]},
         "terms": {ISSUE: {"value", "low", "high", "edges", "counts"}}, "ratified_given_agreement",
         "agreed_and_ratified", "holdouts": {PARTY: share of failed runs},
-        "strategies": {PARTY: {STRATEGY: share}}}``.
+        "strategies": {PARTY: {STRATEGY: share}}, "mediators": [{"id", "name", "role",
+        "rounds", "recent_rounds"}]}``: ``mediators`` are the hosts (``talks.mediators``) that
+        had held a round by the evaluation date (:mod:`accord.dynamics.hosts`).
         """
         talks = self.talks
         agreed = talks.agreed
@@ -556,6 +560,7 @@ class Simulation(Tabular):
                 }
                 for p, party in enumerate(self.parties)
             },
+            "mediators": [record.to_json() for record in self.hosts],
         }
 
 
@@ -632,7 +637,16 @@ def simulate(
     outcome = mediated(table, rounds) if protocol == "mediator" else alternating(table, rounds)
     ratified = _ratification(current, problem, war, regime_id, outcome, opening, when, streams_[5:])
     return Simulation(
-        current, problem, parties, protocol, rounds, regime_id, codes, outcome, ratified
+        current,
+        problem,
+        parties,
+        protocol,
+        rounds,
+        regime_id,
+        codes,
+        outcome,
+        ratified,
+        took_part(current, when),
     )
 
 
