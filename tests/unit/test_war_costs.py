@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.unit.test_war import BASE
+from test_war import BASE
 
 from accord.dynamics.war import analyse, sample_war
 from accord.dynamics.war_costs import break_even, cost_sensitivity, revealed_costs, walk_away_at
