@@ -436,3 +436,23 @@ def test_serve_reports_a_bad_control_file(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_track_record_is_replayed_once_per_scenario_and_settings(client: TestClient) -> None:
+    path = Path(__file__).parents[1] / "data" / "zone" / "talks.yaml"
+    case = accord.load(path).model_dump(mode="json")
+    first = client.post("/api/track", json={"scenario": case, "draws": 40, "seed": 1})
+    assert first.status_code == 200, first.text
+    data = first.json()
+    assert data["events"] == 2 and "id='track-score'" in data["html"]
+    assert data["figure"]["layout"]["meta"]["events"] == ["signed-by-march", "x-high"]
+    assert len(data["record"]["rows"]) == 4
+    again = client.post("/api/track", json={"scenario": case, "draws": 40, "seed": 1})
+    assert again.json() == data
+    tracks = client.app.state.tracks  # type: ignore[attr-defined]
+    assert tracks.computed == 1
+    client.post("/api/track", json={"scenario": case, "draws": 41, "seed": 1})
+    assert tracks.computed == 2
+    missing = client.post("/api/track", json={"scenario": "atlantis"})
+    assert missing.status_code == 422 and "no built-in scenario" in missing.json()["message"]
+    assert client.post("/api/track", json={"draws": 0}).status_code == 422

@@ -257,25 +257,13 @@ def ledger_score(
 
 def _stored_rows(scenario_id: str, runs: int, seed: int) -> list[Row]:
     """The newest replay of this scenario with these settings in the run store, as rows."""
-    import datetime as dt
-
     store = RunStore()
     for record in store.list():
         if record.kind != "ledger" or record.scenario != scenario_id:
             continue
         if record.options.get("runs") != runs or record.options.get("seed") != seed:
             continue
-        return [
-            Row(
-                item["event"],
-                dt.date.fromisoformat(item["as_of"]),
-                dt.date.fromisoformat(item["by"]),
-                float(item["probability"]),
-                float(item["low"]),
-                float(item["high"]),
-            )
-            for item in record.results.get("rows", [])
-        ]
+        return [Row.from_json(item) for item in record.results.get("rows", [])]
     return []
 
 

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from accord.errors import InputError
 from accord.models.base import registry
-from accord.report import charts, structure
+from accord.report import charts, structure, track
 from accord.report import map as oblast_map
 from accord.report.context import Context
 from accord.report.numbers import span
@@ -939,6 +939,18 @@ def simulated_talks(context: Context) -> SectionOutput | None:
         )
     figure = charts.simulated_terms_figure(data, issues)
     return SectionOutput(text, (Figure("fig-talks", figure),))
+
+
+@section("track", "Track record", 89)
+def track_record(context: Context) -> SectionOutput | None:
+    """The scenario's events: replayed probabilities over time, outcomes, and their score."""
+    found = context.extras.get("track")
+    if found is None:
+        return None
+    return SectionOutput(
+        track.summary(found) + track.score_table(found),
+        (Figure("fig-track", track.track_figure(found, as_of=context.as_of)),),
+    )
 
 
 @section("assumptions", "Assumptions", 900)
