@@ -114,7 +114,8 @@ def test_run_forecast_and_downloads(client: TestClient) -> None:
     assert json.loads(downloaded.text)["models"]["median"]["issues"]["delay"]["value"] == 7.0
     csv = client.get(f"/api/runs/{run_id}/forecast.csv")
     header, *rows = csv.text.strip().splitlines()
-    assert header.startswith("scenario,as_of,model,issue,value") and len(rows) == 2
+    assert header.startswith("scenario,as_of,model,issue,value") and len(rows) == 3
+    assert rows[2].split(",")[2] == "ensemble"  # the spread across the two models
     report = client.get(f"/api/runs/{run_id}/report.html")
     assert report.headers["content-type"].startswith("text/html")
     assert "emission-1994-report.html" in report.headers["content-disposition"]

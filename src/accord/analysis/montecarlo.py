@@ -41,6 +41,7 @@ from accord.analysis.forecast import (
     ModelForecast,
     check_against_zone,
     concessions,
+    ensemble_json,
     require_finite,
 )
 from accord.analysis.zone import Zone, zone
@@ -260,7 +261,8 @@ class MonteCarlo(Tabular):
         """DESIGN.md's forecast layout: ``value`` is the median, ``low``/``high`` the 80 % interval.
 
         Adds per issue ``mean``, ``sd`` and ``bands``, and per model ``comovement`` (and
-        ``deal_probability`` for models that can find no deal).
+        ``deal_probability`` for models that can find no deal), and ``ensemble``: per issue the
+        band across models (min–max of their medians, and the envelope of their intervals).
         """
         models: dict[str, Any] = {}
         for name, summary in self.summary.items():
@@ -318,6 +320,7 @@ class MonteCarlo(Tabular):
             result["zone"] = self.zone.to_json()
             result["verdict"] = self.zone.verdict()
         result["models"] = models
+        result["ensemble"] = ensemble_json(point, intervals=True)
         return result
 
     def to_forecast(self) -> Forecast:

@@ -50,6 +50,7 @@ from accord.cli.execution import (
 from accord.cli.sweep import band_table, comovement_table
 from accord.errors import InputError
 from accord.report.terminal import (
+    ensemble_table,
     forecast_csv,
     forecast_table,
     no_deal_notes,
@@ -119,7 +120,7 @@ def forecast(
         if output is OutputFormat.json:
             write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
-            write_output(forecast_csv(point), out, force)
+            write_output(forecast_csv(point, intervals=isinstance(result, MonteCarlo)), out, force)
         else:
             screen = console()
             if out is not None:
@@ -139,6 +140,9 @@ def forecast(
                     "terminal cycle where its rounds did not settle"
                 )
             screen.print(table)
+            spread = ensemble_table(point, intervals=isinstance(result, MonteCarlo))
+            if spread is not None:
+                screen.print(spread)
             if not isinstance(result, MonteCarlo):
                 for note in no_deal_notes(point):
                     screen.print(note)

@@ -26,7 +26,7 @@ import numpy as np
 
 from accord.analysis import ledger, montecarlo, robustness, sensitivity, timeline, whatif
 from accord.analysis import levers as lever_analysis
-from accord.analysis.forecast import Forecast, ModelForecast
+from accord.analysis.forecast import Forecast, ModelForecast, ensemble_json
 from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
 from accord.dynamics import ratify, talks, war
@@ -358,6 +358,7 @@ def with_intervals(context: Context) -> Forecast:
 def forecast_json(context: Context) -> dict[str, Any]:
     """The forecast in the JSON layout of DESIGN.md, with sampled intervals and the draws."""
     data = with_intervals(context).to_json()
+    data["ensemble"] = ensemble_json(with_intervals(context), intervals=bool(context.samples))
     data["draws"] = context.draws
     if context.changes:
         data["changes"] = whatif.to_json(context.changes)

@@ -780,7 +780,9 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        text = forecast_csv(report_context.with_intervals(run.context))
+        text = forecast_csv(
+            report_context.with_intervals(run.context), intervals=bool(run.context.samples)
+        )
         return PlainTextResponse(text, media_type="text/csv", headers=_attachment(run, "csv"))
 
     @app.get("/api/runs/{run_id}/report.html", summary="Download the self-contained HTML report")
