@@ -44,6 +44,7 @@ from accord.analysis.forecast import (
     ensemble_json,
     require_finite,
 )
+from accord.analysis.labels import few_draws
 from accord.analysis.zone import Zone, zone
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
 from accord.errors import InputError
@@ -250,6 +251,12 @@ class MonteCarlo(Tabular):
             )
         return result
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Too few draws for the intervals, band shares and co-movement (:mod:`.labels`)."""
+        warning = few_draws(self.draws, "the 80 % intervals, outcome-band shares and co-movement")
+        return (warning,) if warning else ()
+
     def medians(self) -> dict[str, dict[str, float]]:
         """Per model and issue, the median settlement."""
         return {
@@ -262,7 +269,9 @@ class MonteCarlo(Tabular):
 
         Adds per issue ``mean``, ``sd`` and ``bands``, and per model ``comovement`` (and
         ``deal_probability`` for models that can find no deal), and ``ensemble``: per issue the
-        band across models (min–max of their medians, and the envelope of their intervals).
+        band across models (min–max of their medians, and the envelope of their intervals),
+        and ``warnings`` (too few draws). A band's ``probability`` is a share of draws under
+        that model, not a calibrated probability (:mod:`accord.analysis.labels`).
         """
         models: dict[str, Any] = {}
         for name, summary in self.summary.items():
@@ -321,6 +330,7 @@ class MonteCarlo(Tabular):
             result["verdict"] = self.zone.verdict()
         result["models"] = models
         result["ensemble"] = ensemble_json(point, intervals=True)
+        result["warnings"] = list(self.warnings)
         return result
 
     def to_forecast(self) -> Forecast:

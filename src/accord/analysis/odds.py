@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.labels import FEW_DRAWS as FEW_DRAWS  # re-exported
+from accord.analysis.labels import few_draws
 from accord.analysis.sensitivity import inputs
 from accord.analysis.zone import open_draws
 from accord.dynamics.common import filled, months_between, streams
@@ -48,8 +50,6 @@ from accord.errors import InputError
 from accord.scenario.compile import BoolArray, FloatArray, as_of
 from accord.scenario.schema import Scenario
 
-#: Below this many draws an interval or a correlation is flagged as resting on too few.
-FEW_DRAWS = 200
 #: Bootstrap resamples of the intervals.
 RESAMPLES = 400
 
@@ -201,11 +201,8 @@ def odds(
         issue_id: issue_probability(simulation, signed, issue_id, relation, value, resample)
         for issue_id, (relation, value) in (thresholds or {}).items()
     }
-    warnings = []
-    if runs < FEW_DRAWS:
-        warnings.append(
-            f"only {runs} draws feed these intervals and correlations (fewer than {FEW_DRAWS})"
-        )
+    warning = few_draws(runs)
+    warnings = [warning] if warning else []
     return Odds(
         scenario_id=scenario.id,
         as_of=when,

@@ -302,7 +302,7 @@ def _war_summary(result: WarAnalysis) -> Table:
     table.add_column(f"{names[war_block.advancing]}: {issue.name}", justify="right")
     for issue_id in result.sample.theatre_ids:
         table.add_column(f"Nash: {result.scenario.issue(issue_id).name}", justify="right")
-    table.add_column("Nash feasible", justify="right")
+    table.add_column("Nash feasible (share of draws)", justify="right")
     for path in result.paths.values():
         defending = result.to_units(path.defending[:, 0, 0], 0, "high")
         row = [path.regime.id, _band(defending)]
@@ -464,10 +464,12 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
         title="Value to each actor (0-100: share of its weighted stake met; medians, surplus "
         "with 80 % interval)",
         title_justify="left",
+        caption="Beats: share of draws (deal-value model) in which the deal beats the actor's "
+        "walk-away, not a calibrated probability.",
     )
     for column in (
-        "Actor", "Party", "Deal", "Walk-away", "Surplus", "P(beats)", "With risk",
-        "Surplus with risk", "P(beats)",
+        "Actor", "Party", "Deal", "Walk-away", "Surplus", "Beats (share)", "With risk",
+        "Surplus with risk", "Beats (share)",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column in ("Actor", "Party") else "right")
     order = sorted(range(result.problem.n_actors), key=lambda a: not result.problem.party[a])

@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from accord.analysis.forecast import Forecast, model_status
+from accord.analysis.labels import share_label
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
@@ -153,11 +154,13 @@ def forecast(
                 for name, feasible in result.feasible.items():
                     screen.print(
                         f"{name}: finds a deal inside every party's red lines in "
-                        f"{100 * float(feasible.mean()):.0f} % of draws (share of draws under "
-                        f"model {name}, not a calibrated probability)."
+                        f"{100 * float(feasible.mean()):.0f} % of draws ({share_label(name)}, "
+                        "not a calibrated probability)."
                     )
                 screen.print(band_table(result))
                 screen.print(comovement_table(result))
+                for warning in result.warnings:
+                    screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             changes = whatif_table(point.scenario, ran.results)
             if changes is not None:
                 screen.print(changes)
