@@ -19,6 +19,7 @@ import typer
 from rich.table import Table
 
 from accord.analysis import whatif
+from accord.analysis.montecarlo import new_seed
 from accord.cli.common import (
     ONE_MODEL_HELP,
     AsOfOption,
@@ -39,6 +40,7 @@ from accord.cli.common import (
 )
 from accord.cli.execution import OverlayOption, SetOption
 from accord.cli.progress import working
+from accord.cli.shared_odds import shared_odds, tables_with_odds, with_odds
 from accord.dynamics.common import interval
 from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
 from accord.dynamics.ratify import Ratification, ratify
@@ -432,13 +434,16 @@ def deal(
                 draws=_draws(draws),
                 rng=seed,
             )
+            shared = shared_odds(
+                loaded, date=parse_date(as_of), runs=_draws(draws), seed=seed, regime=regime
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _deal_rows(result),
-            lambda: _deal_tables(result),
+            tables_with_odds(lambda: _deal_tables(result), shared),
         )
     except InputError as error:
         fail(error)
@@ -569,13 +574,16 @@ def ratify_command(
             result = ratify(
                 loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
             )
+            shared = shared_odds(
+                loaded, date=parse_date(as_of), runs=draws, seed=seed, regime=regime
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _ratify_rows(result),
-            lambda: _ratify_tables(result),
+            tables_with_odds(lambda: _ratify_tables(result), shared),
         )
     except InputError as error:
         fail(error)
@@ -741,6 +749,8 @@ def simulate_command(
                     hint=f"use one of: {', '.join(sorted(known))}",
                 )
         opening_deal = load_deal(opening, loaded) if opening else None
+        if seed is None:  # one seed for the talks and the shared odds, printed with them
+            seed = new_seed()
         with working(f"simulate: {draws:,} talks"):
             result = simulate(
                 loaded,
@@ -753,13 +763,21 @@ def simulate_command(
                 date=parse_date(as_of),
                 rng=seed,
             )
+            shared = shared_odds(
+                loaded,
+                date=parse_date(as_of),
+                runs=draws,
+                seed=seed,
+                regime=regime,
+                simulation=result,
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _simulate_rows(result),
-            lambda: _simulate_tables(result),
+            tables_with_odds(lambda: _simulate_tables(result), shared),
         )
     except InputError as error:
         fail(error)

@@ -48,6 +48,7 @@ from accord.cli.execution import (
     run_command,
     whatif_table,
 )
+from accord.cli.shared_odds import odds_line, shared_odds, with_odds
 from accord.cli.sweep import band_table, comovement_table
 from accord.errors import InputError
 from accord.report.terminal import (
@@ -118,8 +119,18 @@ def forecast(
         result = ran.result
         assert isinstance(result, Forecast | MonteCarlo)
         point = result.to_forecast() if isinstance(result, MonteCarlo) else result
+        shared = (
+            shared_odds(
+                result.scenario if set_ or overlay else loaded,
+                date=parse_date(as_of),
+                runs=result.draws,
+                seed=result.seed,
+            )
+            if isinstance(result, MonteCarlo)
+            else None
+        )
         if output is OutputFormat.json:
-            write_output(json_text(ran.results), out, force)
+            write_output(json_text(with_odds(lambda: ran.results, shared)()), out, force)
         elif output is OutputFormat.csv:
             write_output(forecast_csv(point, intervals=isinstance(result, MonteCarlo)), out, force)
         else:
@@ -161,6 +172,8 @@ def forecast(
                 screen.print(comovement_table(result))
                 for warning in result.warnings:
                     screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+                if shared is not None:
+                    screen.print(escape(odds_line(shared)))
             changes = whatif_table(point.scenario, ran.results)
             if changes is not None:
                 screen.print(changes)
