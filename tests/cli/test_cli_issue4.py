@@ -39,7 +39,7 @@ def test_monte_carlo_forecast_is_identical_twice_and_prints_intervals() -> None:
     second = ok("forecast", "ukraine-2025", "--draws", "2000", "--seed", "7", *FAST)
     assert first == second
     assert "median [80 % interval] of 2,000 draws, seed 7" in first
-    assert "Chance of each outcome band" in first and "Spearman" in first
+    assert "Outcome bands: share of draws" in first and "Spearman" in first
 
 
 def test_monte_carlo_json_fills_low_and_high() -> None:
@@ -65,7 +65,7 @@ def test_monte_carlo_forecast_with_every_model() -> None:
 
 def test_point_forecast_is_unchanged_and_recorded(accord_home: Path) -> None:
     data = json.loads(ok("forecast", "emission-1994", "-m", "compromise", "-f", "json"))
-    assert set(data) == {"scenario", "as_of", "seed", "zone", "verdict", "models"}
+    assert set(data) == {"scenario", "as_of", "seed", "zone", "verdict", "models", "ensemble"}
     assert data["models"]["compromise"]["issues"]["delay"]["low"] is None
     listed = json.loads(ok("runs", "list", "-f", "json"))
     assert len(listed) == 1 and listed[0]["kind"] == "forecast"

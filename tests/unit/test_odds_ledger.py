@@ -176,8 +176,13 @@ def test_cli_odds_and_ledger(tmp_path: Path) -> None:
         "always no",
         "PA-X base rate",
     }
-    bad = subprocess.run([accord_bin, "odds", str(CASE)], capture_output=True, text=True, env=env)
-    assert bad.returncode == 2 and "--by is required" in bad.stderr
+    bad = subprocess.run(
+        [accord_bin, "odds", str(CASE), "--by", "2025-01-01"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert bad.returncode == 2 and "before the evaluation date" in bad.stderr
 
 
 def test_simulate_shows_terms_only_when_enough_runs_agree(case: accord.Scenario) -> None:

@@ -114,7 +114,8 @@ def test_run_forecast_and_downloads(client: TestClient) -> None:
     assert json.loads(downloaded.text)["models"]["median"]["issues"]["delay"]["value"] == 7.0
     csv = client.get(f"/api/runs/{run_id}/forecast.csv")
     header, *rows = csv.text.strip().splitlines()
-    assert header.startswith("scenario,as_of,model,issue,value") and len(rows) == 2
+    assert header.startswith("scenario,as_of,model,issue,value") and len(rows) == 3
+    assert rows[2].split(",")[2] == "ensemble"  # the spread across the two models
     report = client.get(f"/api/runs/{run_id}/report.html")
     assert report.headers["content-type"].startswith("text/html")
     assert "emission-1994-report.html" in report.headers["content-disposition"]
@@ -436,3 +437,23 @@ def test_serve_reports_a_bad_control_file(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2 and "no such file" in result.stderr
+
+
+def test_track_record_is_replayed_once_per_scenario_and_settings(client: TestClient) -> None:
+    path = Path(__file__).parents[1] / "data" / "zone" / "talks.yaml"
+    case = accord.load(path).model_dump(mode="json")
+    first = client.post("/api/track", json={"scenario": case, "draws": 40, "seed": 1})
+    assert first.status_code == 200, first.text
+    data = first.json()
+    assert data["events"] == 2 and "id='track-score'" in data["html"]
+    assert data["figure"]["layout"]["meta"]["events"] == ["signed-by-march", "x-high"]
+    assert len(data["record"]["rows"]) == 4
+    again = client.post("/api/track", json={"scenario": case, "draws": 40, "seed": 1})
+    assert again.json() == data
+    tracks = client.app.state.tracks  # type: ignore[attr-defined]
+    assert tracks.computed == 1
+    client.post("/api/track", json={"scenario": case, "draws": 41, "seed": 1})
+    assert tracks.computed == 2
+    missing = client.post("/api/track", json={"scenario": "atlantis"})
+    assert missing.status_code == 422 and "no built-in scenario" in missing.json()["message"]
+    assert client.post("/api/track", json={"draws": 0}).status_code == 422

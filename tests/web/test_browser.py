@@ -368,3 +368,15 @@ def test_cli_report_draws_the_occupied_area_and_front_line(
     assert "deepstatemap_data_20260301.geojson" in tab.locator("#map").inner_text()
     tab.locator("#fig-map").screenshot(path=str(tmp_path / "control-map.png"))
     context.close()
+
+
+def test_track_record_tab_draws_the_replayed_probabilities(page: Any) -> None:
+    page.click("#tab-track")
+    assert page.locator("#track").is_visible() and not page.locator("#setup").is_visible()
+    page.wait_for_selector("body[data-track-drawn]", state="attached", timeout=TIMEOUT_MS)
+    events = len(accord.load("ukraine-2025").events)
+    assert page.locator("#fig-track-tab .main-svg").count() >= 1
+    assert page.locator("#fig-track-tab .scatterlayer .trace").count() >= events
+    assert page.locator("#track-score tbody tr").count() == 4  # accord and three baselines
+    page.click("#tab-forecast")
+    assert page.locator("#setup").is_visible() and not page.locator("#track").is_visible()

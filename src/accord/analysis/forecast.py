@@ -90,6 +90,7 @@ class Forecast(Tabular):
             result["zone"] = self.zone.to_json()
             result["verdict"] = self.zone.verdict()
         result["models"] = {name: model_json(model) for name, model in self.models.items()}
+        result["ensemble"] = ensemble_json(self)
         return result
 
     def position_range(self, issue_id: str) -> tuple[float, float]:
@@ -130,6 +131,74 @@ def forecast(
         summary = _summarise(scenario, problem, outcome, label)
         results[label] = check_against_zone(summary, model.traits.kind, problem, agreement)
     return Forecast(scenario, problem, results, seed, agreement)
+
+
+@dataclass(frozen=True)
+class EnsembleBand:
+    """The spread across models on one issue, in the issue's unit.
+
+    ``low``/``high``: the lowest and highest of the models' values (their disagreement, which
+    no single model's interval shows); ``envelope_low``/``envelope_high``: with sampled draws,
+    the lowest 10th and highest 90th percentile of the models' 80 % intervals. Model
+    averaging of this kind is the ensemble practice of forecasting (Bates & Granger 1969, *The
+    combination of forecasts*, Operational Research Quarterly 20(4):451-468); the band is the
+    range, not a weighted mean, because the models read the talks differently.
+    """
+
+    low: float
+    high: float
+    models: int
+    envelope_low: float | None = None
+    envelope_high: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"low", "high", "models"}`` and, with draws, ``"envelope": {"low", "high"}``."""
+        data: dict[str, Any] = {
+            "low": _float(self.low),
+            "high": _float(self.high),
+            "models": self.models,
+        }
+        if self.envelope_low is not None and self.envelope_high is not None:
+            data["envelope"] = {
+                "low": _float(self.envelope_low),
+                "high": _float(self.envelope_high),
+            }
+        return data
+
+
+def ensemble(forecast: Forecast, *, intervals: bool = False) -> dict[str, EnsembleBand]:
+    """Per issue, the band across the forecast's models (see :class:`EnsembleBand`).
+
+    ``intervals``: the models' ``low``/``high`` are sampled 80 % intervals (``--draws``), so
+    their envelope is reported too (a single-draw ``low``/``high`` is a terminal cycle's range,
+    not an interval, and is left out).
+    """
+    bands: dict[str, EnsembleBand] = {}
+    models = list(forecast.models.values())
+    if not models:
+        return bands
+    for issue_id in forecast.problem.issue_ids:
+        items = [model.issues[issue_id] for model in models]
+        values = [item.value for item in items]
+        lows = [item.low for item in items if item.low is not None]
+        highs = [item.high for item in items if item.high is not None]
+        sampled = intervals and len(lows) == len(items) and len(highs) == len(items)
+        bands[issue_id] = EnsembleBand(
+            min(values),
+            max(values),
+            len(items),
+            min(lows) if sampled else None,
+            max(highs) if sampled else None,
+        )
+    return bands
+
+
+def ensemble_json(forecast: Forecast, *, intervals: bool = False) -> dict[str, Any]:
+    """``{ISSUE: {"low", "high", "models"[, "envelope"]}}`` for the forecast JSON."""
+    return {
+        issue_id: band.to_json()
+        for issue_id, band in ensemble(forecast, intervals=intervals).items()
+    }
 
 
 def model_json(model: ModelForecast) -> dict[str, Any]:

@@ -69,6 +69,18 @@ class Row:
             "high": round(self.high, 4),
         }
 
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> Row:
+        """The row :meth:`to_json` wrote (as kept in the run store)."""
+        return cls(
+            str(item["event"]),
+            dt.date.fromisoformat(item["as_of"]),
+            dt.date.fromisoformat(item["by"]),
+            float(item["probability"]),
+            float(item["low"]),
+            float(item["high"]),
+        )
+
 
 def load_events(path: str, scenario: Scenario) -> list[Event]:
     """Events from a YAML/JSON file: a list, or a mapping with an ``events`` list."""
@@ -249,6 +261,45 @@ def score(
         rows=[{**row.to_json(), "outcome": outcome[row.event]} for row in scored],
         reliability=_reliability(p, y) if len(scored) >= RELIABILITY_ROWS else [],
     )
+
+
+@dataclass(frozen=True)
+class TrackRecord:
+    """A scenario's replayed rows, its events and their score: what a track record shows."""
+
+    events: tuple[Event, ...]
+    rows: tuple[Row, ...]
+    score: Score
+    runs: int
+    seed: int
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"runs", "seed", "events": [...], "rows": [...], "score": {...}}``."""
+        return {
+            "runs": self.runs,
+            "seed": self.seed,
+            "events": [event.model_dump(mode="json") for event in self.events],
+            "rows": [row.to_json() for row in self.rows],
+            "score": self.score.to_json(),
+        }
+
+
+def track_record(
+    scenario: Scenario,
+    events: Sequence[Event] | None = None,
+    *,
+    runs: int = 100,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> TrackRecord:
+    """Replay every event at every forecast date and score the resolved ones.
+
+    The report and the dashboard call this with few draws: each row's Monte Carlo error is in
+    its ``low``/``high``; ``accord ledger replay`` stores a finer replay.
+    """
+    chosen = tuple(scenario.events if events is None else events)
+    rows = tuple(replay(scenario, chosen, runs=runs, seed=seed, progress=progress))
+    return TrackRecord(chosen, rows, score(scenario, rows, chosen, seed=seed), runs, seed)
 
 
 def _brier(p: Any, y: Any, w: Any) -> float:

@@ -41,8 +41,10 @@ from accord.analysis.forecast import (
     ModelForecast,
     check_against_zone,
     concessions,
+    ensemble_json,
     require_finite,
 )
+from accord.analysis.labels import few_draws
 from accord.analysis.zone import Zone, zone
 from accord.engines.local import Engine, InProcessExecutor, chunk_size, chunks
 from accord.errors import InputError
@@ -249,6 +251,12 @@ class MonteCarlo(Tabular):
             )
         return result
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Too few draws for the intervals, band shares and co-movement (:mod:`.labels`)."""
+        warning = few_draws(self.draws, "the 80 % intervals, outcome-band shares and co-movement")
+        return (warning,) if warning else ()
+
     def medians(self) -> dict[str, dict[str, float]]:
         """Per model and issue, the median settlement."""
         return {
@@ -260,7 +268,10 @@ class MonteCarlo(Tabular):
         """DESIGN.md's forecast layout: ``value`` is the median, ``low``/``high`` the 80 % interval.
 
         Adds per issue ``mean``, ``sd`` and ``bands``, and per model ``comovement`` (and
-        ``deal_probability`` for models that can find no deal).
+        ``deal_probability`` for models that can find no deal), and ``ensemble``: per issue the
+        band across models (min–max of their medians, and the envelope of their intervals),
+        and ``warnings`` (too few draws). A band's ``probability`` is a share of draws under
+        that model, not a calibrated probability (:mod:`accord.analysis.labels`).
         """
         models: dict[str, Any] = {}
         for name, summary in self.summary.items():
@@ -318,6 +329,8 @@ class MonteCarlo(Tabular):
             result["zone"] = self.zone.to_json()
             result["verdict"] = self.zone.verdict()
         result["models"] = models
+        result["ensemble"] = ensemble_json(point, intervals=True)
+        result["warnings"] = list(self.warnings)
         return result
 
     def to_forecast(self) -> Forecast:

@@ -39,6 +39,8 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis.labels import FEW_DRAWS as FEW_DRAWS  # re-exported
+from accord.analysis.labels import few_draws
 from accord.analysis.sensitivity import inputs
 from accord.analysis.zone import open_draws
 from accord.dynamics.common import months_between, streams
@@ -51,8 +53,6 @@ from accord.errors import InputError
 from accord.scenario.compile import BoolArray, FloatArray, as_of
 from accord.scenario.schema import Scenario
 
-#: Below this many draws an interval or a correlation is flagged as resting on too few.
-FEW_DRAWS = 200
 #: Bootstrap resamples of the intervals.
 RESAMPLES = 400
 
@@ -88,7 +88,7 @@ class Odds:
 
     scenario_id: str
     as_of: dt.date
-    by: dt.date
+    by: dt.date | None
     runs: int
     seed: int
     signed: Share
@@ -106,7 +106,7 @@ class Odds:
         return {
             "scenario": self.scenario_id,
             "as_of": self.as_of.isoformat(),
-            "by": self.by.isoformat(),
+            "by": None if self.by is None else self.by.isoformat(),
             "runs": self.runs,
             "seed": self.seed,
             "probability": round(self.probability.probability, 4),
@@ -120,7 +120,9 @@ class Odds:
                 {"input": item.input, "correlation": round(item.correlation, 4)}
                 for item in self.drivers
             ],
-            "rounds_available": round(self.rounds_available, 2),
+            "rounds_available": round(self.rounds_available, 2)
+            if math.isfinite(self.rounds_available)
+            else None,
             "warnings": list(self.warnings),
             "sources_used": [
                 {"id": source, "date": None if date is None else date.isoformat()}
@@ -132,14 +134,20 @@ class Odds:
 def odds(
     scenario: Scenario,
     *,
-    by: dt.date,
+    by: dt.date | None,
     date: dt.date | None = None,
     runs: int = 1000,
     seed: int = 0,
     regime: str | None = None,
     thresholds: dict[str, tuple[str, float]] | None = None,
+    simulation: Simulation | None = None,
 ) -> Odds:
     """The dated probability of a signed framework by ``by``, as of ``date``.
+
+    ``forecast``, ``deal``, ``simulate`` and ``ratify`` report their overlap with these
+    numbers (P(zone open), P(agreement | zone), P(ratified | signed)) by calling this function
+    with the same draws and seed (:func:`components`), so the same seed gives the same numbers
+    in every command.
 
     Parameters
     ----------
@@ -147,7 +155,9 @@ def odds(
         A scenario with veto players (``party`` or ``veto``) and, for the talks, a ``talks``
         block.
     by
-        The date the question asks about.
+        The date the question asks about; ``None``: by the end of the talks (their deadline
+        in rounds, with no calendar limit), where the ceasefire is the share of signed deals
+        whose ceasefire holds at signature.
     date
         Evaluation date (default: the scenario's ``as_of``); only what was known then is used.
     runs
@@ -159,6 +169,9 @@ def odds(
     thresholds
         Issue id -> ``(">=" or "<=", value)``: also the probability of a deal by ``by`` that
         settles the issue at least / at most ``value`` (in its unit).
+    simulation
+        The talks already simulated with ``runs`` and ``rng=seed`` (as ``accord simulate``
+        does), reused instead of simulated again: the same draws.
     """
     when = date or scenario.as_of
     if when is None:
@@ -168,20 +181,22 @@ def odds(
             path=("as_of",),
             hint="pass --as-of YYYY-MM-DD or set as_of in the scenario",
         )
-    if by < when:
+    if by is not None and by < when:
         raise InputError.single(
             None,
             f"--by {by} is before the evaluation date {when}",
             path=("--by",),
             hint="ask about a date on or after --as-of",
         )
-    simulation = simulate(scenario, runs=runs, date=when, rng=seed, regime=regime)
+    if simulation is None:
+        simulation = simulate(scenario, runs=runs, date=when, rng=seed, regime=regime)
+    runs = int(simulation.talks.agreed.size)
     current = as_of(scenario, when)
     problem = simulation.problem
     zone_open = open_draws(current, problem, when, seed)
     rate = rounds_per_month(current, when, runs, streams(seed, 9)[8])
-    months = max(0.0, months_between(when, by))
-    available = np.floor(months * rate + 1e-9)
+    months = max(0.0, months_between(when, by)) if by is not None else math.inf
+    available = np.floor(months * rate + 1e-9) if by is not None else np.full(runs, np.inf)
     talks = simulation.talks
     signed = talks.agreed & zone_open & (talks.rounds + 1 <= available)
     if current.ratification is None:  # nothing to ratify: a signed deal stands
@@ -200,11 +215,8 @@ def odds(
         issue_id: issue_probability(simulation, signed, issue_id, relation, value, resample)
         for issue_id, (relation, value) in (thresholds or {}).items()
     }
-    warnings = []
-    if runs < FEW_DRAWS:
-        warnings.append(
-            f"only {runs} draws feed these intervals and correlations (fewer than {FEW_DRAWS})"
-        )
+    warning = few_draws(runs)
+    warnings = [warning] if warning else []
     return Odds(
         scenario_id=scenario.id,
         as_of=when,
@@ -217,10 +229,46 @@ def odds(
         ceasefire=_share(holds, resample),
         issues=issues,
         drivers=_drivers(current, simulation, signed),
-        rounds_available=float(np.median(available)),
+        rounds_available=float(np.median(available)) if by is not None else math.inf,
         sources_used=sources_used(current, when),
         warnings=tuple(warnings),
     )
+
+
+def components(
+    scenario: Scenario,
+    *,
+    date: dt.date | None = None,
+    runs: int,
+    seed: int,
+    regime: str | None = None,
+    simulation: Simulation | None = None,
+) -> Odds | None:
+    """:func:`odds` by the end of the talks, for the commands that share its numbers.
+
+    ``None`` when the scenario has no veto players or no evaluation date (nothing to
+    decompose). The same ``runs`` and ``seed`` give the same numbers as ``accord odds
+    --draws N --seed S`` without ``--by``.
+    """
+    when = date or scenario.as_of
+    if when is None or not any(actor.party or actor.veto for actor in scenario.actors):
+        return None
+    return odds(
+        scenario, by=None, date=when, runs=runs, seed=seed, regime=regime, simulation=simulation
+    )
+
+
+def components_json(result: Odds) -> dict[str, Any]:
+    """The shared numbers for another command's JSON: ``{"zone", "reached_by", ...}``."""
+    return {
+        "as_of": result.as_of.isoformat(),
+        "by": None if result.by is None else result.by.isoformat(),
+        "runs": result.runs,
+        "seed": result.seed,
+        **{key: round(value, 4) for key, value in result.components.items()},
+        "probability": round(result.probability.probability, 4),
+        "source": "accord odds",
+    }
 
 
 def issue_probability(
@@ -260,7 +308,11 @@ def _ceasefire_holds(
     guarantees = sample_guarantees(scenario, runs, streams(seed, 10)[9])
     terms = np.where(np.isnan(simulation.talks.terms), 0.5, simulation.talks.terms)
     ratio = deal_hazard(guarantees, simulation.problem.issue_ids, terms, [], np.zeros(runs))
-    since = np.maximum(0.0, months - (simulation.talks.rounds + 1) / rate)
+    since = (
+        np.maximum(0.0, months - (simulation.talks.rounds + 1) / rate)
+        if math.isfinite(months)
+        else np.zeros(runs)
+    )
     return np.where(signed, ceasefire_holds(guarantees, ratio, since), 0.0)
 
 

@@ -50,6 +50,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from accord.analysis.labels import few_draws
 from accord.engines.local import Engine, InProcessExecutor
 from accord.errors import InputError
 from accord.frames import Tabular
@@ -313,6 +314,22 @@ class Sensitivity(Tabular):
     context: dict[str, Any]
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Too few samples behind the indices' confidence intervals (:mod:`.labels`)."""
+        if self.method == "sobol":
+            warning = few_draws(
+                self.samples, "the Sobol' indices' confidence intervals", option="--samples"
+            )
+        else:
+            warning = few_draws(
+                self.samples,
+                "each input's mu* confidence interval (read the ranking, not the values)",
+                unit="Morris trajectories",
+                option="--samples",
+            )
+        return (warning,) if warning else ()
+
+    @property
     def key(self) -> str:
         """The index the tables are ranked by."""
         return "ST" if self.method == "sobol" else "mu_star"
@@ -326,6 +343,7 @@ class Sensitivity(Tabular):
             "evaluations": self.evaluations,
             "seed": self.seed,
             "ranked_by": self.key,
+            "warnings": list(self.warnings),
             "inputs": [
                 {
                     "name": item.name,

@@ -19,6 +19,7 @@ import typer
 from rich.table import Table
 
 from accord.analysis import whatif
+from accord.analysis.montecarlo import new_seed
 from accord.cli.common import (
     ONE_MODEL_HELP,
     AsOfOption,
@@ -39,6 +40,7 @@ from accord.cli.common import (
 )
 from accord.cli.execution import OverlayOption, SetOption
 from accord.cli.progress import working
+from accord.cli.shared_odds import shared_odds, tables_with_odds, with_odds
 from accord.dynamics.common import interval
 from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
 from accord.dynamics.ratify import Ratification, ratify
@@ -339,7 +341,7 @@ def _war_summary(result: WarAnalysis) -> Table:
     table.add_column(f"{names[war_block.advancing]}: {issue.name}", justify="right")
     for issue_id in result.sample.theatre_ids:
         table.add_column(f"Nash: {result.scenario.issue(issue_id).name}", justify="right")
-    table.add_column("Nash feasible", justify="right")
+    table.add_column("Nash feasible (share of draws)", justify="right")
     for path in result.paths.values():
         defending = result.to_units(path.defending[:, 0, 0], 0, "high")
         row = [path.regime.id, _band(defending)]
@@ -469,13 +471,16 @@ def deal(
                 draws=_draws(draws),
                 rng=seed,
             )
+            shared = shared_odds(
+                loaded, date=parse_date(as_of), runs=_draws(draws), seed=seed, regime=regime
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _deal_rows(result),
-            lambda: _deal_tables(result),
+            tables_with_odds(lambda: _deal_tables(result), shared),
         )
     except InputError as error:
         fail(error)
@@ -501,10 +506,12 @@ def _deal_tables(result: Valuation) -> Iterable[Any]:
         title="Value to each actor (0-100: share of its weighted stake met; medians, surplus "
         "with 80 % interval)",
         title_justify="left",
+        caption="Beats: share of draws (deal-value model) in which the deal beats the actor's "
+        "walk-away, not a calibrated probability.",
     )
     for column in (
-        "Actor", "Party", "Deal", "Walk-away", "Surplus", "P(beats)", "With risk",
-        "Surplus with risk", "P(beats)",
+        "Actor", "Party", "Deal", "Walk-away", "Surplus", "Beats (share)", "With risk",
+        "Surplus with risk", "Beats (share)",
     ):  # fmt: skip
         table.add_column(column, justify="left" if column in ("Actor", "Party") else "right")
     order = sorted(range(result.problem.n_actors), key=lambda a: not result.problem.party[a])
@@ -604,13 +611,16 @@ def ratify_command(
             result = ratify(
                 loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
             )
+            shared = shared_odds(
+                loaded, date=parse_date(as_of), runs=draws, seed=seed, regime=regime
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _ratify_rows(result),
-            lambda: _ratify_tables(result),
+            tables_with_odds(lambda: _ratify_tables(result), shared),
         )
     except InputError as error:
         fail(error)
@@ -776,6 +786,8 @@ def simulate_command(
                     hint=f"use one of: {', '.join(sorted(known))}",
                 )
         opening_deal = load_deal(opening, loaded) if opening else None
+        if seed is None:  # one seed for the talks and the shared odds, printed with them
+            seed = new_seed()
         with working(f"simulate: {draws:,} talks"):
             result = simulate(
                 loaded,
@@ -788,13 +800,21 @@ def simulate_command(
                 date=parse_date(as_of),
                 rng=seed,
             )
+            shared = shared_odds(
+                loaded,
+                date=parse_date(as_of),
+                runs=draws,
+                seed=seed,
+                regime=regime,
+                simulation=result,
+            )
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            with_odds(result.to_json, shared),
             lambda: _simulate_rows(result),
-            lambda: _simulate_tables(result),
+            tables_with_odds(lambda: _simulate_tables(result), shared),
         )
     except InputError as error:
         fail(error)

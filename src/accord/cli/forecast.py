@@ -14,6 +14,7 @@ import typer
 from rich.markup import escape
 
 from accord.analysis.forecast import Forecast, model_status
+from accord.analysis.labels import share_label
 from accord.analysis.montecarlo import MonteCarlo
 from accord.analysis.runs import model_specs
 from accord.cli.common import (
@@ -47,9 +48,11 @@ from accord.cli.execution import (
     run_command,
     whatif_table,
 )
+from accord.cli.shared_odds import odds_line, shared_odds, with_odds
 from accord.cli.sweep import band_table, comovement_table
 from accord.errors import InputError
 from accord.report.terminal import (
+    ensemble_table,
     forecast_csv,
     forecast_table,
     no_deal_notes,
@@ -116,10 +119,20 @@ def forecast(
         result = ran.result
         assert isinstance(result, Forecast | MonteCarlo)
         point = result.to_forecast() if isinstance(result, MonteCarlo) else result
+        shared = (
+            shared_odds(
+                result.scenario if set_ or overlay else loaded,
+                date=parse_date(as_of),
+                runs=result.draws,
+                seed=result.seed,
+            )
+            if isinstance(result, MonteCarlo)
+            else None
+        )
         if output is OutputFormat.json:
-            write_output(json_text(ran.results), out, force)
+            write_output(json_text(with_odds(lambda: ran.results, shared)()), out, force)
         elif output is OutputFormat.csv:
-            write_output(forecast_csv(point), out, force)
+            write_output(forecast_csv(point, intervals=isinstance(result, MonteCarlo)), out, force)
         else:
             screen = console()
             if out is not None:
@@ -139,6 +152,9 @@ def forecast(
                     "terminal cycle where its rounds did not settle"
                 )
             screen.print(table)
+            spread = ensemble_table(point, intervals=isinstance(result, MonteCarlo))
+            if spread is not None:
+                screen.print(spread)
             if not isinstance(result, MonteCarlo):
                 for note in no_deal_notes(point):
                     screen.print(note)
@@ -149,11 +165,15 @@ def forecast(
                 for name, feasible in result.feasible.items():
                     screen.print(
                         f"{name}: finds a deal inside every party's red lines in "
-                        f"{100 * float(feasible.mean()):.0f} % of draws (share of draws under "
-                        f"model {name}, not a calibrated probability)."
+                        f"{100 * float(feasible.mean()):.0f} % of draws ({share_label(name)}, "
+                        "not a calibrated probability)."
                     )
                 screen.print(band_table(result))
                 screen.print(comovement_table(result))
+                for warning in result.warnings:
+                    screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+                if shared is not None:
+                    screen.print(escape(odds_line(shared)))
             changes = whatif_table(point.scenario, ran.results)
             if changes is not None:
                 screen.print(changes)

@@ -58,7 +58,12 @@ def odds_command(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     by: Annotated[
         str | None,
-        typer.Option("--by", metavar="YYYY-MM-DD", help="The date the question asks about."),
+        typer.Option(
+            "--by",
+            metavar="YYYY-MM-DD",
+            help="The date the question asks about (default: by the end of the talks, as "
+            "forecast, deal, simulate and ratify report it).",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     draws: RunsOption = 1000,
@@ -79,10 +84,6 @@ def odds_command(
     try:
         loaded = load(scenario)
         deadline = parse_date(by, "--by") if by else None
-        if deadline is None:
-            raise InputError.single(
-                None, "--by is required", path=("--by",), hint="e.g. --by 2026-01-31"
-            )
         thresholds = dict(_threshold(text) for text in issue or [])
         with progress_bar(f"{draws:,} draws") as bar:
             result = odds(
@@ -120,23 +121,26 @@ def _threshold(text: str) -> tuple[str, tuple[str, float]]:
 def odds_lines(result: Odds) -> list[str]:
     """The odds in plain lines: the probability, its decomposition, the ceasefire, drivers."""
     parts = result.components
+    by = "the end of the talks" if result.by is None else str(result.by)
+    on = "at the end of the talks" if result.by is None else f"on {result.by}"
     lines = [
-        f"[bold]P(framework signed and ratified by {result.by}), as of {result.as_of}: "
+        f"[bold]P(framework signed and ratified by {by}), as of {result.as_of}: "
         f"{100 * result.probability.probability:.1f} %[/bold] "
         f"(80 % interval {100 * result.probability.low:.1f} to "
         f"{100 * result.probability.high:.1f} %, bootstrap over {result.runs:,} draws)",
         f"  = P(zone of agreement open) {parts['zone']:.3f}"
-        f" × P(agreement by {result.by} | zone) {parts['reached_by']:.3f}"
+        f" × P(agreement by {by} | zone) {parts['reached_by']:.3f}"
         f" × P(ratified | signed) {parts['ratified_given_signed']:.3f}",
-        f"  P(signed by {result.by}): {100 * result.signed.probability:.1f} %; "
-        f"P(general ceasefire in force on {result.by}): "
+        f"  P(signed by {by}): {100 * result.signed.probability:.1f} %; "
+        f"P(general ceasefire in force {on}): "
         f"{100 * result.ceasefire.probability:.1f} % "
         f"(80 % interval {100 * result.ceasefire.low:.1f} to {100 * result.ceasefire.high:.1f} %)",
-        f"  Rounds of talks that fit before {result.by}: {result.rounds_available:g}.",
     ]
+    if result.by is not None:
+        lines.append(f"  Rounds of talks that fit before {by}: {result.rounds_available:g}.")
     for issue_id, item in result.issues.items():
         lines.append(
-            f"  P(deal by {result.by} with {issue_id} {item['relation']} {item['value']:g}): "
+            f"  P(deal by {by} with {issue_id} {item['relation']} {item['value']:g}): "
             f"{100 * item['probability']:.1f} %"
         )
     if result.drivers:
@@ -257,25 +261,13 @@ def ledger_score(
 
 def _stored_rows(scenario_id: str, runs: int, seed: int) -> list[Row]:
     """The newest replay of this scenario with these settings in the run store, as rows."""
-    import datetime as dt
-
     store = RunStore()
     for record in store.list():
         if record.kind != "ledger" or record.scenario != scenario_id:
             continue
         if record.options.get("runs") != runs or record.options.get("seed") != seed:
             continue
-        return [
-            Row(
-                item["event"],
-                dt.date.fromisoformat(item["as_of"]),
-                dt.date.fromisoformat(item["by"]),
-                float(item["probability"]),
-                float(item["low"]),
-                float(item["high"]),
-            )
-            for item in record.results.get("rows", [])
-        ]
+        return [Row.from_json(item) for item in record.results.get("rows", [])]
     return []
 
 

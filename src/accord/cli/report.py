@@ -76,7 +76,7 @@ def report(
         typer.Option(
             "--analyses/--no-analyses",
             help="Also run the timeline, sensitivity screen, levers, war, deal values, "
-            "ratification and simulated talks (a few seconds more).",
+            "ratification, simulated talks and the track record (a few seconds more).",
         ),
     ] = True,
     plotly_mode: Annotated[

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.runs import model_specs
@@ -232,6 +233,8 @@ def sensitivity(
                 screen = recorder()
             for table in sensitivity_tables(result, loaded, top):
                 screen.print(table)
+            for warning in result.warnings:
+                screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             changes = whatif_table(loaded, ran.results)
             if changes is not None:
                 screen.print(changes)

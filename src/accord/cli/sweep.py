@@ -14,6 +14,7 @@ from typing import Annotated
 
 import numpy as np
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from accord.analysis.montecarlo import DEFAULT_DRAWS, MonteCarlo
@@ -55,11 +56,19 @@ from accord.scenario.load import DEFAULT_SCENARIO, load
 
 
 def band_table(result: MonteCarlo) -> Table:
-    """Per issue and model: the chance of each labelled band, likeliest first."""
-    table = Table(title="Chance of each outcome band (share of draws)")
+    """Per issue and model: the share of draws in each labelled band, likeliest first.
+
+    A share of draws under one model and the analyst's ranges, not a calibrated probability
+    (:mod:`accord.analysis.labels`); the caption says so.
+    """
+    table = Table(title="Outcome bands: share of draws (model in each row), likeliest first")
     table.add_column("Issue", style="bold", overflow="fold", max_width=24)
     table.add_column("Model")
-    table.add_column("Bands, likeliest first", overflow="fold")
+    table.add_column("Share of draws (this model) in each band", overflow="fold")
+    table.caption = (
+        f"Shares of {result.draws:,} draws of the inputs' ranges under each model: how often "
+        "that model lands in a band, not a calibrated probability of the outcome."
+    )
     models = list(result.summary)
     for issue in result.scenario.issues:
         for row, name in enumerate(models):
@@ -111,7 +120,7 @@ def sweep_table(result: MonteCarlo) -> Table:
     table.add_column("Model")
     for column in ("Median", "80 % interval", "Mean", "SD"):
         table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("Likeliest band", overflow="fold", max_width=40)
+    table.add_column("Likeliest band (share of draws)", overflow="fold", max_width=40)
     models = list(result.summary)
     for issue in result.scenario.issues:
         for row, name in enumerate(models):
@@ -229,6 +238,8 @@ def sweep(
                 screen = recorder()
             for table in (sweep_table(result), band_table(result), comovement_table(result)):
                 screen.print(table)
+            for warning in result.warnings:
+                screen.print(f"[yellow]warning:[/yellow] {escape(warning)}")
             changes = whatif_table(result.scenario, ran.results)
             if changes is not None:
                 screen.print(changes)

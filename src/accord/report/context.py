@@ -7,7 +7,8 @@ the dated updates, a Morris sensitivity screen, the levers of the parties, the w
 range (:mod:`accord.dynamics.war`), what the shipped deals and the models' middle forecast are
 worth to each party against fighting on (:mod:`accord.dynamics.deal`) and whether they would
 be ratified (:mod:`accord.dynamics.ratify`), and simulated talks under a deadline
-(:mod:`accord.dynamics.talks`). Every step checks
+(:mod:`accord.dynamics.talks`), and the track record of the scenario's events
+(:func:`accord.analysis.ledger.track_record`). Every step checks
 ``cancelled()`` first, and the Monte Carlo checks it after each block of draws, so a long run can
 be stopped. The numbers depend only on the inputs and the seed (the Monte Carlo's own
 ``SeedSequence`` blocks); with no seed the Monte Carlo draws one and the context records it.
@@ -23,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
+from accord.analysis import ledger, montecarlo, robustness, sensitivity, timeline, whatif
 from accord.analysis import levers as lever_analysis
-from accord.analysis import montecarlo, robustness, sensitivity, timeline, whatif
-from accord.analysis.forecast import Forecast, ModelForecast
+from accord.analysis.forecast import Forecast, ModelForecast, ensemble_json
 from accord.analysis.forecast import forecast as run_forecast
 from accord.dynamics import deal as deal_module
 from accord.dynamics import ratify, talks, war
@@ -46,11 +47,13 @@ ANALYSES = (
     "deals",
     "ratification",
     "talks",
+    "track",
 )
 WAR_DRAWS = 200
 DEAL_DRAWS = 200
 RATIFICATION_DRAWS = 500
 TALKS_RUNS = 1000
+TRACK_DRAWS = 100  # per forecast date and event group: the replay stays a few seconds
 SENSITIVITY_MODELS = ("compromise", "median")  # cheap enough for a Morris screen in a report
 LEVER_MODEL = "compromise"  # closed form: every lever in milliseconds
 
@@ -83,8 +86,8 @@ class Context:
     extras
         Results of further analyses by name (``"montecarlo"``, ``"timeline"``,
         ``"sensitivity"``, ``"levers"``, ``"war"``, ``"deals"``, ``"ratification"``,
-        ``"talks"``), for the sections that show them; ``"failed"`` maps an analysis that
-        raised to its error message.
+        ``"talks"``, ``"track"``), for the sections that show them; ``"failed"`` maps an
+        analysis that raised to its error message.
     control
         A user's map of occupied territory (``accord report --control FILE``), drawn on the
         oblast map.
@@ -152,9 +155,10 @@ def build(
         sensitivity screen (compromise or median model), the parties' levers (compromise), the
         war's bargaining range month by month under each aid regime, what each shipped deal and
         the models' middle forecast is worth to every party against its walk-away point, the
-        probability that each of them is ratified, and simulated talks. Each runs only when the
-        scenario has what it needs (updates, ranges, parties, a war, ratification or talks
-        block).
+        probability that each of them is ratified, simulated talks, and the track record of
+        the scenario's events (replayed at every forecast date, scored where resolved). Each
+        runs only when the scenario has what it needs (updates, ranges, parties, a war,
+        ratification, talks or events block).
     progress
         Called with ``(fraction done, what is running)``.
     cancelled
@@ -261,6 +265,7 @@ _STEP_NAMES = {
     "deals": "value of the deals",
     "ratification": "ratification of the deals",
     "talks": "simulated talks",
+    "track": "track record of the scenario's events",
 }
 
 
@@ -297,6 +302,10 @@ def _run_analysis(
         if current.talks is None:
             return None
         return talks.simulate(current, runs=TALKS_RUNS, rng=seed)
+    if name == "track":
+        if not scenario.events:
+            return None
+        return ledger.track_record(scenario, runs=TRACK_DRAWS, seed=seed or 0)
     if name == "deals":
         if not any(actor.party for actor in current.actors):
             return None
@@ -349,6 +358,7 @@ def with_intervals(context: Context) -> Forecast:
 def forecast_json(context: Context) -> dict[str, Any]:
     """The forecast in the JSON layout of DESIGN.md, with sampled intervals and the draws."""
     data = with_intervals(context).to_json()
+    data["ensemble"] = ensemble_json(with_intervals(context), intervals=bool(context.samples))
     data["draws"] = context.draws
     if context.changes:
         data["changes"] = whatif.to_json(context.changes)

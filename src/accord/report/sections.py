@@ -19,11 +19,12 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
+from accord.analysis.forecast import ensemble
 from accord.errors import InputError
 from accord.models.base import registry
-from accord.report import charts, structure
+from accord.report import charts, structure, track
 from accord.report import map as oblast_map
-from accord.report.context import Context
+from accord.report.context import Context, with_intervals
 from accord.report.numbers import span
 from accord.report.terminal import format_value, shown_unit
 from accord.scenario.checks import numbers
@@ -351,7 +352,38 @@ def forecast_table(context: Context) -> SectionOutput:
         "where a deal can land. “Concedes most”: the largest salience-weighted distance between "
         "an actor's position and the forecast, a reading of the talks as a vote.</p>"
     )
-    return SectionOutput("\n".join(rows) + note)
+    return SectionOutput("\n".join(rows) + note + _ensemble_table(context))
+
+
+def _ensemble_table(context: Context) -> str:
+    """Per issue, the spread across models (and the envelope of their sampled intervals)."""
+    if len(context.forecast.models) < 2:
+        return ""
+    sampled = bool(context.samples)
+    bands = ensemble(with_intervals(context), intervals=sampled)
+    rows = []
+    for issue in context.current.issues:
+        band = bands[issue.id]
+        cells = [esc(issue.name), span(_bare(band.low, issue), _bare(band.high, issue))]
+        if sampled and band.envelope_low is not None and band.envelope_high is not None:
+            cells.append(span(_bare(band.envelope_low, issue), _bare(band.envelope_high, issue)))
+        rows.append(
+            f"<tr data-issue='{esc(issue.id)}' data-low='{band.low:.10g}' "
+            f"data-high='{band.high:.10g}'><th>{cells[0]}</th>"
+            + "".join(f"<td class='num'>{esc(cell)}</td>" for cell in cells[1:])
+            + "</tr>"
+        )
+    head = "<th>Issue</th><th>Lowest to highest model value</th>" + (
+        "<th>Envelope of the models' 80 % intervals</th>" if sampled else ""
+    )
+    return (
+        f"<h3>Spread across the {len(context.forecast.models)} models</h3>"
+        "<p class='note'>Each model's interval covers only its own reading of the talks; how far "
+        "the models disagree is uncertainty that no single interval shows.</p>"
+        f"<table id='ensemble-table' class='forecast'><thead><tr>{head}</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 @section("positions", "Where the actors stand", 30)
@@ -939,6 +971,18 @@ def simulated_talks(context: Context) -> SectionOutput | None:
         )
     figure = charts.simulated_terms_figure(data, issues)
     return SectionOutput(text, (Figure("fig-talks", figure),))
+
+
+@section("track", "Track record", 89)
+def track_record(context: Context) -> SectionOutput | None:
+    """The scenario's events: replayed probabilities over time, outcomes, and their score."""
+    found = context.extras.get("track")
+    if found is None:
+        return None
+    return SectionOutput(
+        track.summary(found) + track.score_table(found),
+        (Figure("fig-track", track.track_figure(found, as_of=context.as_of)),),
+    )
 
 
 @section("assumptions", "Assumptions", 900)

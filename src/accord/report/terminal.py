@@ -12,7 +12,7 @@ import numpy as np
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.forecast import Forecast, scaled_trace_keys
+from accord.analysis.forecast import Forecast, ensemble, scaled_trace_keys
 from accord.report.numbers import span, unsigned_zero
 from accord.scenario.schema import Issue
 
@@ -150,8 +150,13 @@ def _no_deal(forecast: Forecast) -> set[str]:
     }
 
 
-def forecast_csv(forecast: Forecast) -> str:
-    """One row per model and issue: value in the issue's unit, label, interval and flags."""
+def forecast_csv(forecast: Forecast, *, intervals: bool = False) -> str:
+    """One row per model and issue: value in the issue's unit, label, interval and flags.
+
+    With two or more models, per issue an ``ensemble`` row whose ``low``/``high`` are the
+    lowest and highest model value (no ``value``: the band is the models' disagreement), and
+    with sampled ``intervals`` an ``ensemble-envelope`` row spanning the models' intervals.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(
@@ -197,7 +202,46 @@ def forecast_csv(forecast: Forecast) -> str:
                     " ".join(item.rejected_by),
                 ]
             )
+    if len(forecast.models) > 1:
+        bands = ensemble(forecast, intervals=intervals)
+        for issue in forecast.scenario.issues:
+            band = bands[issue.id]
+            rows = [("ensemble", band.low, band.high)]
+            if band.envelope_low is not None and band.envelope_high is not None:
+                rows.append(("ensemble-envelope", band.envelope_low, band.envelope_high))
+            for name, low, high in rows:
+                label = f"spread across {band.models} models"
+                ends = [f"{low:.6g}", f"{high:.6g}"]
+                head = [forecast.scenario.id, as_of, name, issue.id, "", issue.unit, label]
+                writer.writerow([*head, *ends, "", "", "", "", "", ""])
     return out.getvalue()
+
+
+def ensemble_table(forecast: Forecast, *, intervals: bool = False) -> Table | None:
+    """Per issue, the spread across models: lowest to highest value, and the intervals' envelope.
+
+    ``None`` with fewer than two models (no spread to show).
+    """
+    if len(forecast.models) < 2:
+        return None
+    bands = ensemble(forecast, intervals=intervals)
+    sampled = intervals and any(band.envelope_low is not None for band in bands.values())
+    table = Table(title=f"Spread across the {len(forecast.models)} models (model ensemble)")
+    table.add_column("Issue", style="bold", overflow="fold", max_width=28)
+    table.add_column("Lowest to highest model value")
+    if sampled:
+        table.add_column("Envelope of the models' 80 % intervals")
+    for issue in forecast.scenario.issues:
+        band = bands[issue.id]
+        row = [escape(issue.name), _range(band.low, band.high, issue)]
+        if sampled and band.envelope_low is not None and band.envelope_high is not None:
+            row.append(_range(band.envelope_low, band.envelope_high, issue))
+        table.add_row(*row)
+    table.caption = (
+        "How far the models disagree: each model's interval covers only its own reading of "
+        "the talks, so the spread across models is uncertainty no single interval shows."
+    )
+    return table
 
 
 def trace_tables(forecast: Forecast) -> Iterable[Table]:

@@ -54,6 +54,7 @@ from accord.scenario.schema import Number, Scenario
 from accord.territory.geometry import ControlArea
 from accord.web.parsing import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, UploadParser
 from accord.web.runs import MAX_ACTIVE, PER_CLIENT, Busy, Run, Runner, problem_json
+from accord.web.track import MAX_TRACK_DRAWS, TRACK_DRAWS, TrackCache
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -236,6 +237,7 @@ class RunRequest(BaseModel):
             "deals",
             "ratification",
             "talks",
+            "track",
         ]
     ] = Field(default_factory=list, description="Extra analyses to run (slower).", max_length=16)
     options: dict[str, dict[str, str | int | float | bool | None]] = Field(
@@ -244,6 +246,16 @@ class RunRequest(BaseModel):
         "(see GET /api/models for each model's parameters and choices).",
         max_length=50,
     )
+
+
+class TrackRequest(BaseModel):
+    """A scenario whose events' track record to show, and the replay's draws and seed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str | dict[str, Any] = DEFAULT_SCENARIO
+    draws: int = Field(default=TRACK_DRAWS, ge=1, le=MAX_TRACK_DRAWS)
+    seed: int = Field(default=0, ge=0, le=2**32 - 1)
 
 
 class ViewRequest(BaseModel):
@@ -483,6 +495,7 @@ def create_app(
     )
     parser = UploadParser(parse_timeout_s, parse_memory_bytes)
     builtins = Builtins()
+    tracks = TrackCache()
     app = FastAPI(
         title="accord",
         version=__version__,
@@ -493,6 +506,7 @@ def create_app(
     app.state.runner = runner
     app.state.data_dir = folder
     app.state.parser = parser
+    app.state.tracks = tracks
     app.router.add_event_handler("startup", runner.reopen)
     app.router.add_event_handler("shutdown", runner.shutdown)
     app.router.add_event_handler("shutdown", parser.close)
@@ -523,6 +537,10 @@ def create_app(
     @app.get("/static/app.js", include_in_schema=False)
     def script() -> Response:
         return page("app.js", "text/javascript; charset=utf-8")
+
+    @app.get("/static/track.js", include_in_schema=False)
+    def track_script() -> Response:
+        return page("track.js", "text/javascript; charset=utf-8")
 
     @app.get("/static/app.css", include_in_schema=False)
     def style() -> Response:
@@ -646,6 +664,14 @@ def create_app(
             }
         )
 
+    @app.post("/api/track", summary="The track record: replayed odds of the events, scored")
+    def track(request: TrackRequest) -> Response:
+        try:
+            scenario = scenario_from(request.scenario, builtins)
+            return JSONResponse(tracks.get(scenario, runs=request.draws, seed=request.seed))
+        except InputError as error:
+            return _errors(422, error)
+
     @app.get("/api/runs", summary="Runs kept: every queued or running one, and recent ones")
     def runs() -> list[dict[str, Any]]:
         return [run.status() for run in runner.list()]
@@ -754,7 +780,9 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        text = forecast_csv(report_context.with_intervals(run.context))
+        text = forecast_csv(
+            report_context.with_intervals(run.context), intervals=bool(run.context.samples)
+        )
         return PlainTextResponse(text, media_type="text/csv", headers=_attachment(run, "csv"))
 
     @app.get("/api/runs/{run_id}/report.html", summary="Download the self-contained HTML report")

@@ -593,5 +593,8 @@
     }).then(function () { document.body.dataset.ready = "1"; });
   }
 
+  // The scenario chosen (a built-in id or an uploaded scenario object), for track.js.
+  window.accordScenario = function () { return state.scenario; };
+
   document.addEventListener("DOMContentLoaded", init);
 }());
