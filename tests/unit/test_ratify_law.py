@@ -50,7 +50,7 @@ def test_rada_art73_and_art157_apply_when_the_terms_call_for_them(ukraine: Scena
     ban = _deal(ukraine, "ban", donbas=0, southern_line=0, recognition=25, nato=100)
     handover = _deal(ukraine, "handover", donbas=100, southern_line=0, recognition=25, nato=50)
     results = {
-        deal.id: ratify(ukraine, deal, draws=200, rng=1, date=AFTER_REFUSAL)
+        deal.id: ratify(ukraine, deal, draws=100, rng=1, date=AFTER_REFUSAL)
         for deal in (freeze, ban, handover)
     }
     points = {key: _points(result) for key, result in results.items()}
@@ -142,12 +142,16 @@ def test_the_ceasefire_moves_with_russias_red_line(
     assert ceasefire["in_force"] <= ceasefire["agreed"]
 
 
-def test_before_the_refusal_no_red_line_stops_the_ceasefire(ukraine: Scenario) -> None:
+def test_the_ceasefire_follows_the_dated_red_lines(ukraine: Scenario) -> None:
+    """No red line before 2 Dec; Putin's condition (2 Dec) and the refusal (28 Dec) after."""
     deal = load_deal("28-point", ukraine)
-    before = ratify(ukraine, deal, draws=200, rng=5, date=dt.date(2025, 12, 27))
-    after = ratify(ukraine, deal, draws=200, rng=5, date=dt.date(2025, 12, 28))
-    assert before.to_json()["ceasefire"]["agreed"] == 1.0
-    assert after.to_json()["ceasefire"]["agreed"] == 0.0
+    agreed = {
+        day: ratify(ukraine, deal, draws=200, rng=5, date=dt.date(2025, 12, day)).to_json()[
+            "ceasefire"
+        ]["agreed"]
+        for day in (1, 2, 28)
+    }
+    assert agreed == {1: 1.0, 2: 0.0, 28: 0.0}
 
 
 def test_signature_first_then_ratification(data: dict[str, Any]) -> None:
@@ -215,3 +219,22 @@ def test_bad_veto_points_are_named(data: dict[str, Any], change: Any, message: s
     change([vetoes["us_congress"], vetoes["constitution"], vetoes["rada"]])
     with pytest.raises(InputError, match=message):
         parse(bad, "bad")
+
+
+def test_cli_set_moves_the_ceasefire() -> None:
+    """``--set`` on Russia's red line moves the ceasefire (refused without it, see above)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from accord.cli import app
+
+    args = ["ratify", "28-point", "--draws", "100", "--seed", "1", "--as-of", "2026-01-31"]
+    allowed = CliRunner().invoke(
+        app, [*args, "--set", "russia.red_line.sequencing=10", "-f", "json"]
+    )
+    assert allowed.exit_code == 0, allowed.output
+    data = json.loads(allowed.stdout)
+    assert data["ceasefire"]["agreed"] == 1.0
+    assert {"p_signed", "probability_given_signed", "veto_points"} <= set(data)
+    assert all({"id", "name", "p_block"} <= set(item) for item in data["veto_points"])
