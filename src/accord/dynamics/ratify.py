@@ -70,7 +70,15 @@ from scipy.special import expit, log_ndtr, logit, ndtr
 from accord.dynamics.common import sample, streams, summary
 from accord.dynamics.deal import Deal, Valuation, evaluate
 from accord.dynamics.guarantees import GuaranteeSample, cumulative_hazard
-from accord.dynamics.vetoes import VetoSample, ceasefire_agreed, sample_vetoes
+from accord.dynamics.vetoes import (
+    REFERENDUM,
+    Steps,
+    VetoSample,
+    ceasefire_agreed,
+    probability,
+    sample_vetoes,
+    steps,
+)
 from accord.errors import InputError
 from accord.frames import Tabular
 from accord.scenario.compile import BoolArray, FloatArray, RNGLike, as_of
@@ -382,104 +390,6 @@ def ceasefire_holds(
 ) -> FloatArray:
     """P(the ceasefire lasts ``months`` ``[B]``) for deals with hazard ratio ``ratio`` ``[B]``."""
     return np.exp(-cumulative_hazard(guarantees, months, each=True) * ratio)
-
-
-@dataclass(frozen=True, eq=False)
-class Steps:
-    """Per draw ``[B]``: P(ratified) and every veto point's part in it (:mod:`.vetoes`).
-
-    ``consents`` holds each veto point's P(consent) (1 where the deal does not call for it; the
-    referendum's is turnout valid × P(yes)); ``applies`` whether the deal calls for it;
-    ``needed`` whether an applying point needs the ceasefire, ``agreed`` whether every veto
-    player's red lines admit it, ``holds`` that it lasts until the vote.
-    """
-
-    total: FloatArray
-    passes: FloatArray
-    share: FloatArray
-    valid: float
-    consents: dict[str, FloatArray]
-    applies: dict[str, BoolArray]
-    needed: BoolArray
-    agreed: FloatArray
-    holds: FloatArray
-
-    @property
-    def ceasefire(self) -> FloatArray:
-        """``[B]`` the ceasefire factor: agreed × holds where needed, else 1."""
-        return np.where(self.needed, self.agreed * self.holds, 1.0)
-
-
-#: The id of the referendum's veto point when the scenario lists none (older files).
-REFERENDUM = "referendum"
-
-
-def steps(
-    fit: ReferendumFit | None,
-    vetoes: list[VetoSample],
-    terms: FloatArray,
-    units: FloatArray,
-    holds: FloatArray,
-    *,
-    average: bool,
-    agreed: FloatArray | None = None,
-) -> Steps:
-    """P(ratified) ``[B]`` and its parts; see :mod:`accord.dynamics.vetoes` for the rule.
-
-    A scenario with a referendum but no veto point marked ``referendum: true`` (the older
-    form) votes on every deal, after the ceasefire.
-    """
-    draws = terms.shape[0]
-    passes = np.ones(draws) if fit is None else fit.passes(terms)
-    share = np.full(draws, np.nan) if fit is None else fit.yes_share(terms)
-    valid = 1.0 if fit is None else fit.valid
-    everywhere = np.ones(draws, dtype=bool)
-    consents: dict[str, FloatArray] = {}
-    applies: dict[str, BoolArray] = {}
-    needed = np.zeros(draws, dtype=bool)
-    if fit is not None and not any(veto.veto.referendum for veto in vetoes):
-        consents[REFERENDUM] = valid * passes
-        applies[REFERENDUM] = everywhere
-        needed |= everywhere
-    for veto in vetoes:
-        called = veto.applies(units)
-        consent = veto.consents(units, average=average)
-        if veto.veto.referendum:
-            consent = np.where(called, consent * valid * passes, 1.0)
-        consents[veto.veto.id] = consent
-        applies[veto.veto.id] = called
-        if veto.veto.needs_ceasefire:
-            needed |= called
-    result = Steps(
-        total=np.ones(draws),
-        passes=passes,
-        share=share,
-        valid=valid,
-        consents=consents,
-        applies=applies,
-        needed=needed,
-        agreed=np.ones(draws) if agreed is None else agreed,
-        holds=holds,
-    )
-    total = result.ceasefire
-    for consent in consents.values():
-        total = total * consent
-    return Steps(**{**result.__dict__, "total": total})
-
-
-def probability(
-    fit: ReferendumFit | None,
-    vetoes: list[VetoSample],
-    terms: FloatArray,
-    units: FloatArray,
-    holds: FloatArray,
-    *,
-    average: bool,
-    agreed: FloatArray | None = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray]]:
-    """P(ratified) ``[B]`` with its parts: (probability, P(yes), yes share, consents)."""
-    result = steps(fit, vetoes, terms, units, holds, average=average, agreed=agreed)
-    return result.total, result.passes, result.share, result.consents
 
 
 @dataclass(frozen=True, eq=False, repr=False)
