@@ -238,3 +238,14 @@ def test_cli_set_moves_the_ceasefire() -> None:
     assert data["ceasefire"]["agreed"] == 1.0
     assert {"p_signed", "probability_given_signed", "veto_points"} <= set(data)
     assert all({"id", "name", "p_block"} <= set(item) for item in data["veto_points"])
+
+
+def test_bad_ceasefire_rules_are_named(data: dict[str, Any]) -> None:
+    unknown = copy.deepcopy(data)
+    unknown["ratification"]["ceasefire"]["issue"] = "truce"
+    with pytest.raises(InputError, match="unknown issue id 'truce'"):
+        parse(unknown, "bad")
+    both = copy.deepcopy(data)
+    both["ratification"]["ceasefire"]["at_least"] = 10
+    with pytest.raises(InputError, match="exactly one of at_most or at_least"):
+        parse(both, "bad")

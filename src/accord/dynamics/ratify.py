@@ -524,10 +524,7 @@ class Ratification(Tabular):
                         "p_block": round(called * (1 - self.valid), 4),
                     }
                 )
-                refused = parts.applies[veto_id] * (1 - parts.passes)
-                if sample is not None:
-                    inside = np.where(parts.applies[veto_id], consent / max(self.valid, 1e-12), 1)
-                    refused = parts.applies[veto_id] * (1 - inside)
+                refused = parts.applies[veto_id] * (1 - parts.passes)  # voters say no
                 items.append(
                     {
                         "id": veto_id,
