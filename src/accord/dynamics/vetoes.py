@@ -260,21 +260,11 @@ def steps(
         applies[veto.veto.id] = called
         if veto.veto.needs_ceasefire:
             needed |= called
-    result = Steps(
-        total=np.ones(draws),
-        passes=passes,
-        share=share,
-        valid=valid,
-        consents=consents,
-        applies=applies,
-        needed=needed,
-        agreed=np.ones(draws) if agreed is None else agreed,
-        holds=holds,
-    )
-    total = result.ceasefire
+    agreed = np.ones(draws) if agreed is None else agreed
+    total = np.where(needed, agreed * holds, 1.0)
     for consent in consents.values():
         total = total * consent
-    return Steps(**{**result.__dict__, "total": total})
+    return Steps(total, passes, share, valid, consents, applies, needed, agreed, holds)
 
 
 def probability(
