@@ -681,7 +681,11 @@ def ratify(
         valid=parts.valid,
         passes=parts.passes,
         yes_share=parts.share,
-        vetoes={key: value for key, value in parts.consents.items() if key != REFERENDUM},
+        vetoes={  # the referendum has its own block (referendum, fit)
+            key: value
+            for key, value in parts.consents.items()
+            if key != REFERENDUM and not any(v.veto.referendum and v.veto.id == key for v in vetoes)
+        },
         veto_names={veto.veto.id: veto.veto.name for veto in vetoes},
         steps=parts,
         samples=tuple(vetoes),
