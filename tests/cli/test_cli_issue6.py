@@ -102,7 +102,11 @@ def test_ratify_28_point_less_likely_than_20_point() -> None:
         < probabilities["20-point"]["probability"]["value"]
     )
     table = run("ratify", "ukraine-2025", "20-point", "--draws", "300", "--seed", "3")
-    assert "P(ratified) =" in table.stdout and "Who would block it" in table.stdout
+    text = " ".join(table.stdout.split())
+    assert "P(signed) =" in text and "P(ratified | signed) =" in text
+    assert "Veto points" in text and "Ceasefire before the vote" in text
+    for step in ("Verkhovna Rada", "Art. 73", "Art. 157", "Article II treaty"):
+        assert step in text, step
 
 
 def test_simulate_ten_thousand_runs_in_seconds() -> None:

@@ -627,50 +627,60 @@ def ratify_command(
 
 
 def _ratify_tables(result: Ratification) -> Iterable[Any]:
-    mean = float(result.probability.mean())
-    _, low, high = interval(result.probability)
+    data = result.to_json()
+    band = data["probability"]
     yield (
-        f"{result.deal.title}: P(ratified) = {mean:.2f} "
-        f"(80 % interval {span(f'{float(low):.2f}', f'{float(high):.2f}')})"
+        f"{result.deal.title}: P(signed) = {data['p_signed']:.2f} "
+        "(share of draws in which every veto player accepts it)"
     )
-    table = Table(title="Steps to ratification", title_justify="left")
-    table.add_column("Step")
-    table.add_column("Probability", justify="right")
-    table.add_column("Note", overflow="fold", max_width=70)
-    fit = result.fit
-    if fit is not None:
-        referendum = fit.referendum
-        if referendum.ceasefire_months is not None:
+    low, high = f"{band['low']:.2f}", f"{band['high']:.2f}"
+    yield (
+        f"P(ratified | signed) = {band['value']:.2f} (80 % interval {span(low, high)})"
+        + (
+            "; P(signed and ratified) = " + f"{data['signed_and_ratified']:.2f}"
+            if result.conditioned
+            else "; no draw is signed, so it is evaluated as if the deal were signed"
+        )
+    )
+    ceasefire = data["ceasefire"]
+    rule = result.scenario.ratification.ceasefire if result.scenario.ratification else None
+    who = f"veto players' red lines on {rule.issue}" if rule else "assumed, no rule"
+    yield (
+        f"Ceasefire before the vote (needed in {ceasefire['needed']:.0%} of draws): agreed "
+        f"{ceasefire['agreed']:.2f} ({who}), holds {ceasefire['holds']:.2f}, "
+        f"in force {ceasefire['in_force']:.2f}"
+    )
+    table = Table(title="Veto points (given signed)", title_justify="left")
+    table.add_column("Veto point", overflow="fold", max_width=40)
+    table.add_column("Rule", overflow="fold", max_width=60)
+    table.add_column("Applies", justify="right")
+    table.add_column("P(block)", justify="right")
+    for item in data["veto_points"]:
+        table.add_row(
+            item["name"], item["rule"], f"{item['applies']:.2f}", f"{item['p_block']:.2f}"
+        )
+        for route in item.get("routes", []):
             table.add_row(
-                f"Ceasefire holds {referendum.ceasefire_months.point:g} months",
-                _band(result.ceasefire, 2),
-                "needed before a referendum (no vote under martial law)",
+                f"  or: {route['name']}",
+                route["rule"],
+                f"{route['share']:.2f}",
+                f"{1 - route['approval']:.2f}",
             )
-        table.add_row(
-            f"Turnout reaches {referendum.turnout_threshold:.0%}",
-            f"{result.valid:.2f}",
-            "of registered voters",
-        )
-        table.add_row(
-            "Referendum: yes share of votes",
-            _band(result.yes_share, 2),
-            "expected share, undecided abstaining",
-        )
-        table.add_row(
-            f"Referendum: yes above {referendum.majority:.0%}",
-            _band(result.passes, 2),
-            "with wording and campaign error",
-        )
-    for veto_id, consent in result.vetoes.items():
-        veto = next(v for v in result.scenario.ratification.vetoes if v.id == veto_id)  # type: ignore[union-attr]
-        table.add_row(f"{veto.name} consents", _band(consent, 2), veto.rule)
     yield table
-    blockers = Table(title="Who would block it (probability)", title_justify="left")
-    blockers.add_column("Blocker")
-    blockers.add_column("P(block)", justify="right")
-    for _, who, chance in result.blockers():
-        blockers.add_row(who, f"{chance:.2f}")
-    yield blockers
+    yield (
+        "Routes (or:) are alternatives: Applies is the chance the route is taken, and the veto "
+        "point's P(block) is 1 − Σ share × approval."
+    )
+    fit = result.fit
+    if fit is not None and data["referendum"] is not None:
+        referendum = data["referendum"]
+        yield (
+            f"Referendum: yes share {_band(result.yes_share[result.weights > 0], 2)}, "
+            f"P(yes above {fit.referendum.majority:.0%}) "
+            f"{_band(result.passes[result.weights > 0], 2)}, "
+            f"turnout reaches {fit.referendum.turnout_threshold:.0%}: "
+            f"{referendum['turnout_valid']:.2f}"
+        )
     if fit is not None:
         polls = Table(
             title=f"Referendum model fitted to {len(fit.polls)} polls "
@@ -710,6 +720,9 @@ def _ratify_rows(result: Ratification) -> Iterable[list[Any]]:
         data["scenario"], data["deal"]["id"], "ratified", probability["value"],
         probability["low"], probability["high"],
     ]  # fmt: skip
+    yield [data["scenario"], data["deal"]["id"], "signed", data["p_signed"], "", ""]
+    yield [data["scenario"], data["deal"]["id"], "ceasefire_in_force",
+           data["ceasefire"]["in_force"], "", ""]  # fmt: skip
     for item in data["blockers"]:
         yield [data["scenario"], data["deal"]["id"], f"blocked_by:{item['id']}",
                item["probability"], "", ""]  # fmt: skip

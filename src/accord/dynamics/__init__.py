@@ -5,6 +5,9 @@
 * :mod:`accord.dynamics.guarantees`: how likely a deal is to break down, given its guarantees;
 * :mod:`accord.dynamics.deal`: deal files, and what a deal is worth to each actor against
   fighting on, with and without the risk of breakdown;
-* :mod:`accord.dynamics.ratify`: a referendum model fitted to polls, and veto players;
+* :mod:`accord.dynamics.ratify`: P(signed), P(ratified | signed), a referendum model fitted to
+  polls;
+* :mod:`accord.dynamics.vetoes`: the veto points of ratification (legal triggers, alternative
+  routes, the ceasefire a vote needs) and how they combine;
 * :mod:`accord.dynamics.talks`: simulated talks with a mediator and a deadline.
 """

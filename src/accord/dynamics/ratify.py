@@ -30,17 +30,23 @@ wording noise τ plus a campaign error κ (``campaign_error``, logit scale):
 
 The vote is valid only if turnout reaches ``turnout_threshold`` (Ukraine's law: half of
 registered voters); ``turnout`` is the distribution of turnout. A referendum needs a ceasefire
-of ``ceasefire_months`` first, which survives with the probability the guarantee model gives
-the deal (:mod:`accord.dynamics.guarantees`).
+of ``ceasefire_months`` first (no referendum under martial law), which must be agreed (every
+veto player's red lines on ``ratification.ceasefire``'s issue admit it; Moscow refused one on
+28 Dec 2025) and then survive with the probability the guarantee model gives the deal
+(:mod:`accord.dynamics.guarantees`).
 
-**Veto players.** Each holds one issue: it blocks a deal outside its limits (``min``, ``max``,
-ranges = uncertainty about where its red line lies, read as a probability of a block) and,
-where its consent is needed only above ``applies_from``, approves with probability
-``approval`` (e.g. two-thirds of the US Senate for a treaty-level guarantee).
+**Veto points** (:mod:`accord.dynamics.vetoes`): the Rada's ratification, the referendum (Art.
+73, only when the deal hands over ground), a constitutional amendment (Art. 155/157, only when
+the deal's NATO term needs one, and not under martial law), the US approval of a guarantee along
+one of three alternative routes, EU unanimity, Russia's constitutional bar. Each applies only
+when the deal's terms call for it and consents with a probability.
 
-P(ratified) = P(ceasefire holds) · P(turnout valid) · P(yes) · Π_v P(v consents); its 80 %
-interval reflects the uncertainty of the fit, the approval probabilities and the guarantee
-parameters.
+**Signature first.** P(signed) is the share of draws in which every veto player accepts the
+deal (:mod:`accord.scenario.acceptance`); P(ratified | signed) averages the per-draw
+probability of ratification over the signed draws, so P(signed) × P(ratified | signed) is the
+probability that the deal is signed and ratified. Where no draw is signed the deal is evaluated
+as if it were, over every draw, and the result says so. Its 80 % interval reflects the
+uncertainty of the fit, the approval probabilities and the guarantee parameters.
 
 References
 ----------
@@ -61,13 +67,22 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, log_ndtr, logit, ndtr
 
-from accord.dynamics.common import filled, sample, streams, summary
+from accord.dynamics.common import sample, streams, summary
 from accord.dynamics.deal import Deal, Valuation, evaluate
 from accord.dynamics.guarantees import GuaranteeSample, cumulative_hazard
+from accord.dynamics.vetoes import (
+    REFERENDUM,
+    Steps,
+    VetoSample,
+    ceasefire_agreed,
+    probability,
+    sample_vetoes,
+    steps,
+)
 from accord.errors import InputError
 from accord.frames import Tabular
-from accord.scenario.compile import FloatArray, RNGLike, as_of
-from accord.scenario.schema import Poll, Referendum, Scenario, Veto
+from accord.scenario.compile import BoolArray, FloatArray, RNGLike, as_of
+from accord.scenario.schema import CeasefireRule, Poll, Referendum, Scenario
 
 PRIOR_ALPHA = (1.0, 1.5)
 PRIOR_BETA_SCALE = 10.0
@@ -370,49 +385,6 @@ def _systematic(weight: FloatArray, draws: int, generator: np.random.Generator) 
     return np.minimum(np.searchsorted(np.cumsum(weight), positions), weight.size - 1)
 
 
-@dataclass(frozen=True, eq=False)
-class VetoSample:
-    """A veto player's limits ``[B]`` in the issue's unit (NaN: none) and approval ``[B]``."""
-
-    veto: Veto
-    column: int
-    low: FloatArray
-    high: FloatArray
-    approval: FloatArray
-
-    def consents(self, units: FloatArray, average: bool = False) -> FloatArray:
-        """P(consent) ``[B]`` for deals ``[B, I]`` in the issues' units.
-
-        With ``average``, the chance that the deal lies inside the player's (uncertain) limits
-        is averaged over the draws, so it acts as a probability rather than a 0/1 per draw.
-        """
-        value = units[:, self.column]
-        inside = (np.isnan(self.low) | (value >= self.low)) & (
-            np.isnan(self.high) | (value <= self.high)
-        )
-        chance = np.full(value.shape, inside.mean()) if average else inside.astype(float)
-        needed = (
-            np.ones(value.shape, dtype=bool)
-            if self.veto.applies_from is None
-            else value >= self.veto.applies_from
-        )
-        return np.where(needed, chance * self.approval, 1.0)
-
-
-def sample_vetoes(
-    scenario: Scenario, draws: int, generator: np.random.Generator
-) -> list[VetoSample]:
-    """Sample every veto player's limits and approval probability."""
-    vetoes = scenario.ratification.vetoes if scenario.ratification else []
-    issue_ids = [issue.id for issue in scenario.issues]
-    result = []
-    for veto in vetoes:
-        low, high = sample([veto.min, veto.max], draws, generator).T
-        approval = filled([veto.approval], 1.0, draws, generator)[:, 0]
-        result.append(VetoSample(veto, issue_ids.index(veto.issue), low, high, approval))
-    return result
-
-
 def ceasefire_holds(
     guarantees: GuaranteeSample, ratio: FloatArray, months: FloatArray
 ) -> FloatArray:
@@ -422,7 +394,13 @@ def ceasefire_holds(
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Ratification(Tabular):
-    """P(ratified) and its parts for a deal (per-draw arrays ``[B]``)."""
+    """P(signed), P(ratified | signed) and the veto points for a deal (per draw ``[B]``).
+
+    ``signed`` is whether every veto player accepts the deal in a draw (the acceptance rule of
+    :mod:`accord.scenario.acceptance`, as ``accord deal`` applies it); every probability of
+    ratification is averaged over the signed draws. Where no draw is signed the deal is
+    evaluated as if it were, over every draw, and ``conditioned`` is False.
+    """
 
     scenario: Scenario
     deal: Deal
@@ -435,108 +413,213 @@ class Ratification(Tabular):
     yes_share: FloatArray
     vetoes: dict[str, FloatArray]
     veto_names: dict[str, str]
+    steps: Steps | None = None
+    samples: tuple[VetoSample, ...] = ()
+
+    @property
+    def signed(self) -> BoolArray:
+        """``[B]`` whether every veto player accepts the deal (it would be signed)."""
+        veto = self.valuation.problem.veto_players
+        return np.asarray(self.valuation.accepts[:, veto].all(axis=1))
 
     @property
     def p_signed(self) -> float:
-        """Share of draws in which every veto player accepts the deal (it would be signed).
+        """Share of draws in which every veto player accepts the deal (it would be signed)."""
+        return float(self.signed.mean())
 
-        The acceptance rule of :mod:`accord.scenario.acceptance`, as ``accord deal`` applies
-        it; ``probability`` is conditional on signature.
+    @property
+    def conditioned(self) -> bool:
+        """Whether some draw is signed, so the probabilities condition on the signature."""
+        return bool(self.signed.any())
+
+    @property
+    def weights(self) -> FloatArray:
+        """``[B]`` the draws the conditional probabilities average over (signed, or all)."""
+        signed = self.signed
+        return signed.astype(float) if signed.any() else np.ones(signed.shape)
+
+    def given_signed(self, values: FloatArray) -> float:
+        """The mean of ``values`` ``[B]`` over the signed draws (all draws if none is)."""
+        weight = self.weights
+        return float((values * weight).sum() / weight.sum())
+
+    @property
+    def probability_given_signed(self) -> float:
+        """P(ratified | signed)."""
+        return self.given_signed(self.probability)
+
+    @property
+    def signed_and_ratified(self) -> float:
+        """P(signed and ratified) = P(signed) × P(ratified | signed) (0 if never signed)."""
+        return float((self.signed * self.probability).mean())
+
+    def ceasefire_parts(self) -> dict[str, float]:
+        """Given signed: P(needed), P(agreed | needed), P(holds | agreed), P(in force | needed).
+
+        The probability of the ceasefire precondition is ``in_force``: agreed by every veto
+        player (Russia's red line on the ceasefire issue) and holding until the vote.
         """
-        veto = self.valuation.problem.veto_players
-        return float(self.valuation.accepts[:, veto].all(axis=1).mean())
+        parts = self.steps
+        if parts is None:
+            return {"needed": 0.0, "agreed": 1.0, "holds": 1.0, "in_force": 1.0}
+        weight = self.weights * parts.needed
+        if weight.sum() == 0:
+            weight = self.weights
+        agreed = float((parts.agreed * weight).sum() / weight.sum())
+        in_force = float((parts.agreed * parts.holds * weight).sum() / weight.sum())
+        return {
+            "needed": self.given_signed(parts.needed.astype(float)),
+            "agreed": agreed,
+            "holds": in_force / agreed if agreed > 0 else float(np.mean(parts.holds)),
+            "in_force": in_force,
+        }
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every veto point given signed: id, name, rule, P(applies), P(block), routes.
+
+        The ceasefire appears twice: refused (a veto player's red line excludes it) and
+        broken before the vote; the referendum twice: turnout below the threshold and a no.
+        """
+        items: list[dict[str, Any]] = []
+        parts = self.steps
+        if parts is None:
+            return items
+        ceasefire = self.ceasefire_parts()
+        rule = self.scenario.ratification.ceasefire if self.scenario.ratification else None
+        if parts.needed.any():
+            items.append(
+                {
+                    "id": "ceasefire_refused",
+                    "name": "A veto player refuses the ceasefire the vote needs",
+                    "rule": _ceasefire_rule(rule),
+                    "applies": round(ceasefire["needed"], 4),
+                    "p_block": round(ceasefire["needed"] * (1 - ceasefire["agreed"]), 4),
+                }
+            )
+            items.append(
+                {
+                    "id": "ceasefire",
+                    "name": "The ceasefire breaks before the vote",
+                    "rule": "the guarantees' hazard model over the months the vote needs",
+                    "applies": round(ceasefire["needed"], 4),
+                    "p_block": round(
+                        ceasefire["needed"] * (ceasefire["agreed"] - ceasefire["in_force"]), 4
+                    ),
+                }
+            )
+        samples = {sample.veto.id: sample for sample in self.samples}
+        for veto_id, consent in parts.consents.items():
+            sample = samples.get(veto_id)
+            called = self.given_signed(parts.applies[veto_id].astype(float))
+            is_vote = sample is None or sample.veto.referendum
+            if is_vote and self.fit is not None:
+                referendum = self.fit.referendum
+                items.append(
+                    {
+                        "id": "turnout",
+                        "name": f"Turnout below {referendum.turnout_threshold:.0%}",
+                        "rule": "a referendum is valid only if turnout reaches "
+                        f"{referendum.turnout_threshold:.0%} of registered voters",
+                        "applies": round(called, 4),
+                        "p_block": round(called * (1 - self.valid), 4),
+                    }
+                )
+                refused = parts.applies[veto_id] * (1 - parts.passes)  # voters say no
+                items.append(
+                    {
+                        "id": veto_id,
+                        "name": "Voters: the referendum fails"
+                        if sample is None
+                        else sample.veto.name,
+                        "rule": f"yes above {referendum.majority:.0%} of votes cast"
+                        if sample is None
+                        else sample.veto.rule,
+                        "applies": round(called, 4),
+                        "p_block": round(self.given_signed(refused), 4),
+                    }
+                )
+                continue
+            assert sample is not None
+            item: dict[str, Any] = {
+                "id": veto_id,
+                "name": sample.veto.name,
+                "rule": sample.veto.rule,
+                "applies": round(called, 4),
+                "p_block": round(1 - self.given_signed(consent), 4),
+            }
+            if sample.veto.needs_ceasefire:
+                item["needs_ceasefire"] = True
+            if sample.veto.routes:
+                item["routes"] = sample.routes()
+            items.append(item)
+        return sorted(items, key=lambda item: -item["p_block"])
 
     def blockers(self) -> list[tuple[str, str, float]]:
         """``(id, who, probability of blocking)``, most likely first."""
-        items: list[tuple[str, str, float]] = []
-        if self.fit is not None:
-            items.append(
-                ("referendum", "Voters: the referendum fails", float(1 - self.passes.mean()))
-            )
-            items.append(
-                (
-                    "turnout",
-                    f"Turnout below {self.fit.referendum.turnout_threshold:.0%}",
-                    1 - self.valid,
-                )
-            )
-            items.append(
-                (
-                    "ceasefire",
-                    "The ceasefire breaks before the vote",
-                    float(1 - self.ceasefire.mean()),
-                )
-            )
-        for veto_id, consent in self.vetoes.items():
-            items.append((veto_id, self.veto_names[veto_id], float(1 - consent.mean())))
-        return sorted(items, key=lambda item: -item[2])
+        return [(item["id"], item["name"], item["p_block"]) for item in self.points()]
 
     def to_json(self) -> dict[str, Any]:
-        """Figure-ready data for the probability, its steps and the blockers.
+        """Figure-ready data for the probability, its steps and the veto points.
 
-        ``{"scenario", "deal", "probability": {"value" (mean), "median", "low", "high"},
-        "referendum": {...}, "vetoes": {ID: {"name", "consent"}}, "blockers": [{"id", "who",
-        "probability"}], "fit": {...}}``.
+        ``{"scenario", "deal", "probability": {"value" (mean), "median", "low", "high"} (given
+        signed), "p_signed", "probability_given_signed", "signed_and_ratified",
+        "conditioned_on_signature", "ceasefire": {"needed", "agreed", "holds", "in_force"},
+        "veto_points": [{"id", "name", "rule", "applies", "p_block", ...}], "vetoes": {ID:
+        {"name", "consent"}}, "blockers": [{"id", "who", "probability"}], "referendum", "fit"}``.
         """
-        band = summary(self.probability, 4)
+        weight = self.weights.astype(bool)
+        band = summary(self.probability[weight], 4)
+        points = self.points()
+        given = self.probability_given_signed
         result: dict[str, Any] = {
             "scenario": self.scenario.id,
             "deal": {"id": self.deal.id, "title": self.deal.title},
             "draws": int(self.probability.shape[0]),
             "probability": {
-                "value": round(float(self.probability.mean()), 4),
+                "value": round(given, 4),
                 "median": band["value"],
                 "low": band["low"],
                 "high": band["high"],
             },
-            "probability_given_signed": round(float(self.probability.mean()), 4),
-            "p_signed": round(float(self.p_signed), 4),
-            "veto_points": [
-                {"id": key, "name": who, "p_block": round(chance, 4)}
-                for key, who, chance in self.blockers()
-            ],
+            "probability_given_signed": round(given, 4),
+            "p_signed": round(self.p_signed, 4),
+            "signed_and_ratified": round(self.signed_and_ratified, 4),
+            "conditioned_on_signature": self.conditioned,
+            "ceasefire": {key: round(value, 4) for key, value in self.ceasefire_parts().items()},
+            "veto_points": points,
             "vetoes": {
-                veto_id: {"name": self.veto_names[veto_id], "consent": summary(consent, 4)}
+                veto_id: {
+                    "name": self.veto_names[veto_id],
+                    "consent": summary(consent[weight], 4),
+                }
                 for veto_id, consent in self.vetoes.items()
             },
             "blockers": [
-                {"id": key, "who": who, "probability": round(chance, 4)}
-                for key, who, chance in self.blockers()
+                {"id": item["id"], "who": item["name"], "probability": item["p_block"]}
+                for item in points
             ],
             "referendum": None,
             "fit": None,
         }
         if self.fit is not None:
             result["referendum"] = {
-                "yes_share": summary(self.yes_share, 4),
-                "passes": summary(self.passes, 4),
+                "yes_share": summary(self.yes_share[weight], 4),
+                "passes": summary(self.passes[weight], 4),
                 "turnout_valid": round(self.valid, 4),
-                "ceasefire_holds": summary(self.ceasefire, 4),
-                "loss": summary(self.fit.loss(self.valuation.terms), 4),
+                "ceasefire_holds": summary(self.ceasefire[weight], 4),
+                "loss": summary(self.fit.loss(self.valuation.terms)[weight], 4),
             }
             result["fit"] = self.fit.to_json()
         return result
 
 
-def probability(
-    fit: ReferendumFit | None,
-    vetoes: list[VetoSample],
-    terms: FloatArray,
-    units: FloatArray,
-    holds: FloatArray,
-    *,
-    average: bool,
-) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray]]:
-    """P(ratified) ``[B]`` with its parts: (probability, P(yes), yes share, consents)."""
-    draws = terms.shape[0]
-    passes = np.ones(draws) if fit is None else fit.passes(terms)
-    share = np.full(draws, np.nan) if fit is None else fit.yes_share(terms)
-    valid = 1.0 if fit is None else fit.valid
-    consents = {veto.veto.id: veto.consents(units, average=average) for veto in vetoes}
-    total = holds * valid * passes
-    for consent in consents.values():
-        total = total * consent
-    return total, passes, share, consents
+def _ceasefire_rule(rule: CeasefireRule | None) -> str:
+    if rule is None:
+        return "assumed agreed (no ratification.ceasefire rule)"
+    bound = (
+        f"at most {rule.at_most:g}" if rule.at_most is not None else f"at least {rule.at_least:g}"
+    )
+    return f"every veto player's red lines admit {rule.issue} {bound}"
 
 
 def ratify(
@@ -548,7 +631,7 @@ def ratify(
     draws: int = 2000,
     rng: RNGLike = None,
 ) -> Ratification:
-    """The probability that ``deal`` is ratified, with its interval and who would block it.
+    """P(signed), P(ratified | signed) for ``deal``, with its interval and its veto points.
 
     Parameters
     ----------
@@ -585,19 +668,40 @@ def ratify(
             holds = ceasefire_holds(valuation.guarantees, valuation.hazard_ratio, months)
     vetoes = sample_vetoes(current, draws, veto_stream)
     units = valuation.problem.to_units(valuation.terms)
-    total, passes, share, consents = probability(
-        fit, vetoes, valuation.terms, units, holds, average=True
-    )
+    rule = current.ratification.ceasefire if current.ratification else None
+    agreed = ceasefire_agreed(valuation.problem, rule)
+    parts = steps(fit, vetoes, valuation.terms, units, holds, average=True, agreed=agreed)
     return Ratification(
         scenario=current,
         deal=deal,
         valuation=valuation,
         fit=fit,
-        probability=total,
-        ceasefire=holds,
-        valid=1.0 if fit is None else fit.valid,
-        passes=passes,
-        yes_share=share,
-        vetoes=consents,
+        probability=parts.total,
+        ceasefire=parts.ceasefire,
+        valid=parts.valid,
+        passes=parts.passes,
+        yes_share=parts.share,
+        vetoes={  # the referendum has its own block (referendum, fit)
+            key: value
+            for key, value in parts.consents.items()
+            if key != REFERENDUM and not any(v.veto.referendum and v.veto.id == key for v in vetoes)
+        },
         veto_names={veto.veto.id: veto.veto.name for veto in vetoes},
+        steps=parts,
+        samples=tuple(vetoes),
     )
+
+
+__all__ = [
+    "Ratification",
+    "ReferendumFit",
+    "Steps",
+    "VetoSample",
+    "ceasefire_agreed",
+    "ceasefire_holds",
+    "fit_referendum",
+    "probability",
+    "ratify",
+    "sample_vetoes",
+    "steps",
+]

@@ -67,6 +67,7 @@ from accord.dynamics.deal import Deal, battlefield, deal_hazard, deal_terms
 from accord.dynamics.guarantees import sample_guarantees
 from accord.dynamics.hosts import HostRecord, took_part
 from accord.dynamics.ratify import (
+    ceasefire_agreed,
     ceasefire_holds,
     fit_referendum,
     probability,
@@ -754,6 +755,9 @@ def _ratification(
             months = filled([referendum.ceasefire_months], 0.0, runs, generators[2])[:, 0]
             holds = ceasefire_holds(guarantees, ratio, months)
     vetoes = sample_vetoes(scenario, runs, generators[2])
-    total = probability(fit, vetoes, terms, problem.to_units(terms), holds, average=False)[0]
+    agreed = ceasefire_agreed(problem, scenario.ratification.ceasefire)
+    total = probability(
+        fit, vetoes, terms, problem.to_units(terms), holds, average=False, agreed=agreed
+    )[0]
     result[talks.agreed] = total[talks.agreed]
     return result

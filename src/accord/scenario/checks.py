@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 
 from accord.errors import ErrorDetail
-from accord.scenario.schema import Number, Scenario
+from accord.scenario.schema import Issue, Number, Scenario, Veto
 from accord.scenario.structure import bloc_errors
 
 Path = tuple[str | int, ...]
@@ -390,6 +390,10 @@ def _dynamics_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
                 number = getattr(veto, name)
                 if number is not None:
                     yield ("ratification", "vetoes", index, name), number
+            for number_index, route in enumerate(veto.routes):
+                for name in ("share", "approval"):
+                    path = ("ratification", "vetoes", index, "routes", number_index, name)
+                    yield path, getattr(route, name)
     if scenario.talks is not None and scenario.talks.pull is not None:
         yield ("talks", "pull"), scenario.talks.pull
     if scenario.talks is not None and scenario.talks.rounds_per_month is not None:
@@ -677,12 +681,29 @@ def _ratification(scenario: Scenario) -> Iterator[ErrorDetail]:
     yield from _repeated(
         [veto.id for veto in ratification.vetoes], ("ratification", "vetoes"), "veto"
     )
+    if ratification.ceasefire is not None:
+        base = ("ratification", "ceasefire")
+        rule = ratification.ceasefire
+        issue = issues.get(rule.issue)
+        if issue is None:
+            yield from _present(_unknown(rule.issue, issues, (*base, "issue"), "issue"))
+        else:
+            for name in ("at_most", "at_least"):
+                value = getattr(rule, name)
+                if value is not None and not issue.min <= value <= issue.max:
+                    yield ErrorDetail(
+                        f"{name} {value:g} is outside the scale [{issue.min:g}, {issue.max:g}]",
+                        (*base, name),
+                        value,
+                        hint="use a value on the issue's own scale",
+                    )
     for index, veto in enumerate(ratification.vetoes):
         path = ("ratification", "vetoes", index)
-        issue = issues.get(veto.issue)
-        if issue is None:
+        yield from _veto_terms(veto, issues, path, referendum is not None)
+        issue = issues.get(veto.issue) if veto.issue is not None else None
+        if veto.issue is not None and issue is None:
             yield from _present(_unknown(veto.issue, issues, (*path, "issue"), "issue"))
-        else:
+        elif issue is not None:
             yield from _present(
                 _within(veto.min, issue.min, issue.max, (*path, "min"), "veto limit"),
                 _within(veto.max, issue.min, issue.max, (*path, "max"), "veto limit"),
@@ -698,12 +719,71 @@ def _ratification(scenario: Scenario) -> Iterator[ErrorDetail]:
         yield from _present(_within(veto.approval, 0, 1, (*path, "approval"), "approval"))
         for actor_index, actor_id in enumerate(veto.actors):
             yield from _present(_unknown(actor_id, actors, (*path, "actors", actor_index), "actor"))
-        if veto.min is None and veto.max is None and veto.approval is None:
+        if (
+            veto.min is None
+            and veto.max is None
+            and veto.approval is None
+            and not veto.routes
+            and not veto.referendum
+        ):
             yield ErrorDetail(
                 f"veto {veto.id!r} has no limit and no approval probability",
                 path,
-                hint="give min, max or approval",
+                hint="give min, max, approval or routes",
             )
+        if veto.needs_ceasefire and ratification.ceasefire is None and referendum is None:
+            yield ErrorDetail(
+                f"veto {veto.id!r} needs a ceasefire but the block defines none",
+                (*path, "needs_ceasefire"),
+                hint="add ratification: ceasefire: {issue: ..., at_most: ...}",
+            )
+
+
+def _veto_terms(
+    veto: Veto, issues: dict[str, Issue], path: Path, has_referendum: bool
+) -> Iterator[ErrorDetail]:
+    """The triggers, routes and referendum flag of one veto point."""
+    if veto.referendum and not has_referendum:
+        yield ErrorDetail(
+            f"veto {veto.id!r} is the referendum but the block has no referendum",
+            (*path, "referendum"),
+            hint="add ratification: referendum: ..., or drop referendum: true",
+        )
+    if veto.referendum and (veto.approval is not None or veto.routes):
+        yield ErrorDetail(
+            f"veto {veto.id!r}: the referendum's consent is the fitted vote",
+            (*path, "approval" if veto.approval is not None else "routes"),
+            hint="drop approval and routes from the referendum's veto point",
+        )
+    if veto.routes and veto.approval is not None:
+        yield ErrorDetail(
+            f"veto {veto.id!r} has both approval and routes",
+            (*path, "approval"),
+            hint="give approval per route, or one approval without routes",
+        )
+    for index, trigger in enumerate(veto.applies_when):
+        where: Path = (*path, "applies_when", index)
+        issue = issues.get(trigger.issue)
+        if issue is None:
+            yield from _present(_unknown(trigger.issue, issues, (*where, "issue"), "issue"))
+            continue
+        for name in ("at_least", "at_most"):
+            value = getattr(trigger, name)
+            if value is not None and not issue.min <= value <= issue.max:
+                yield ErrorDetail(
+                    f"{name} {value:g} is outside the scale [{issue.min:g}, {issue.max:g}]",
+                    (*where, name),
+                    value,
+                    hint="use a value on the issue's own scale",
+                )
+    routes_path = tuple(str(part) for part in (*path, "routes"))
+    yield from _repeated([route.id for route in veto.routes], routes_path, "route")
+    for index, route in enumerate(veto.routes):
+        where = (*path, "routes", index)
+        yield from _present(
+            _within(route.approval, 0, 1, (*where, "approval"), "approval"),
+            _at_least(route.share, 0, (*where, "share"), "route share"),
+        )
 
 
 def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
@@ -907,6 +987,20 @@ def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
                     source_id,
                     hint=hint,
                 )
+    ratification = scenario.ratification
+    cited: list[tuple[Path, list[str]]] = []
+    if ratification is not None:
+        if ratification.ceasefire is not None:
+            cited.append((("ratification", "ceasefire", "source"), ratification.ceasefire.source))
+        for index, veto in enumerate(ratification.vetoes):
+            cited.append((("ratification", "vetoes", index, "source"), veto.source))
+            for route_index, route in enumerate(veto.routes):
+                path = ("ratification", "vetoes", index, "routes", route_index, "source")
+                cited.append((path, route.source))
+    for path, ids in cited:
+        for source_id in ids:
+            if source_id not in known:
+                yield ErrorDetail(f"unknown source id {source_id!r}", path, source_id, hint=hint)
 
 
 def unsourced(scenario: Scenario) -> list[ErrorDetail]:

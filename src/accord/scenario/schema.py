@@ -552,29 +552,121 @@ class Referendum(_Frozen):
     note: str | None = None
 
 
-class Veto(_Frozen):
-    """A player whose consent one issue of the deal needs."""
+class Trigger(_Frozen):
+    """A deal term that calls for a veto point: the issue settles at least/at most a value.
+
+    E.g. Art. 73 of Ukraine's constitution (territory only by referendum) is called for when
+    the deal hands over ground: ``{issue: donbas, at_least: 25}``.
+    """
+
+    issue: Identifier
+    at_least: float | None = None
+    at_most: float | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Trigger:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a trigger needs at_least or at_most")
+        return self
+
+
+class Route(_Frozen):
+    """One of several alternative legal routes to a veto point's consent.
+
+    The routes are alternatives: one of them is taken, route r with probability ``share_r``
+    (normalised over the routes), and consent then comes with probability ``approval_r``, so
+    P(consent) = Σ_r share_r approval_r / Σ_r share_r.
+    """
 
     id: Identifier
     name: str
-    issue: Identifier
+    rule: str = Field(description="How the route decides, e.g. 'two-thirds of the Senate'.")
+    share: Number = Field(description="Probability (weight) that this route is taken.")
+    approval: Number = Field(description="Probability (0-1) of consent along this route.")
+    source: list[str] = Field(default_factory=list, description="Ids from the scenario's sources.")
+    note: str | None = None
+
+
+class Veto(_Frozen):
+    """A veto point: a player, vote or legal rule whose consent a deal needs.
+
+    Old form: one ``issue`` with limits (``min``/``max``) and an ``approval`` probability. A
+    veto point may also have no issue (a vote every deal needs, e.g. a parliament's
+    ratification), apply only when the deal's terms call for it (``applies_when``, any of the
+    triggers), need the ceasefire of ``ratification.ceasefire`` first (``needs_ceasefire``: no
+    vote under martial law), be the referendum (``referendum: true``: its consent is the fitted
+    vote and the turnout rule), or reach consent along alternative ``routes``.
+    """
+
+    id: Identifier
+    name: str
+    issue: Identifier | None = Field(
+        default=None, description="The issue whose limits it enforces (none: a vote only)."
+    )
     rule: str = Field(description="How it decides, e.g. 'unanimity of the 27'.")
+    law: str | None = Field(default=None, description="Citation of the rule.")
     actors: list[Identifier] = Field(default_factory=list, description="Scenario actors in it.")
     min: Number | None = Field(default=None, description="Blocks deals below this value.")
     max: Number | None = Field(default=None, description="Blocks deals above this value.")
     applies_from: float | None = Field(
         default=None, description="Its consent is needed only at or above this value."
     )
+    applies_when: list[Trigger] = Field(
+        default_factory=list,
+        description="Deal terms that call for it (any one suffices; empty: every deal).",
+    )
+    needs_ceasefire: bool = Field(
+        default=False,
+        description="Whether it can act only once the ceasefire of ratification.ceasefire is "
+        "in force (e.g. no referendum or constitutional amendment under martial law).",
+    )
+    referendum: bool = Field(
+        default=False,
+        description="Whether this veto point is the referendum of ratification.referendum.",
+    )
     approval: Number | None = Field(
         default=None, description="Probability (0-1) it approves when its consent is needed."
     )
+    routes: list[Route] = Field(
+        default_factory=list,
+        description="Alternative routes to consent (replace approval): see Route.",
+    )
+    source: list[str] = Field(default_factory=list, description="Ids from the scenario's sources.")
     note: str | None = None
+
+
+class CeasefireRule(_Frozen):
+    """The ceasefire that a referendum or amendment needs, as a negotiated term.
+
+    It is not a given: every veto player must accept the issue settling at most (or at least)
+    ``at_most`` (``at_least``), e.g. ``sequencing`` at most 25 ("ceasefire on signing a
+    framework"); a party whose red line on that issue excludes it refuses the ceasefire.
+    """
+
+    issue: Identifier
+    at_most: float | None = None
+    at_least: float | None = None
+    law: str | None = Field(default=None, description="Why the vote needs it.")
+    source: list[str] = Field(default_factory=list, description="Ids from the scenario's sources.")
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> CeasefireRule:
+        if (self.at_most is None) == (self.at_least is None):
+            raise ValueError("a ceasefire rule needs exactly one of at_most or at_least")
+        return self
 
 
 class Ratification(_Frozen):
     """Who must ratify a deal besides the negotiators (Putnam 1988)."""
 
     referendum: Referendum | None = None
+    ceasefire: CeasefireRule | None = Field(
+        default=None,
+        description="The ceasefire the veto points with needs_ceasefire need (none: assumed "
+        "agreed; only its durability counts).",
+    )
     vetoes: list[Veto] = Field(default_factory=list)
     note: str | None = None
 
