@@ -9,8 +9,9 @@ For each command and evaluation date D:
     events' outcomes, hosted rounds, and the derived control series' later snapshots) changes
     nothing in the output, numbers and ``sources_used`` alike.
 
-The commands run in process (typer's CliRunner) with few draws. The default run covers every
-command at a spread of dates; ``pytest -m leak_full`` runs every command at every update date.
+The dates are ukraine-2025's base date and its update dates. The commands run in process
+(typer's CliRunner) with few draws. The default run covers every command at six dates;
+``pytest -m leak_full`` covers the other 32.
 """
 
 from __future__ import annotations
@@ -28,20 +29,25 @@ from typer.testing import CliRunner
 from accord.cli import app
 from accord.cli.lazy import load_all
 from accord.scenario.load import load
-from accord.scenario.provenance import later
+from accord.scenario.provenance import PARTS, entries, later
 from accord.scenario.schema import Scenario
 from accord.territory import series
 
 SCENARIO = "ukraine-2025"
 BASE = load(SCENARIO)
-DATES = sorted({update.date for update in BASE.updates})
-#: A spread of update dates for the default run: the first, the last, and four between.
-SPREAD = [DATES[i] for i in sorted({0, 4, 12, 20, 28, len(DATES) - 1})]
+assert BASE.base_date is not None
+#: The base date and every update date (38 updates on 37 days).
+DATES = sorted({BASE.base_date, *(update.date for update in BASE.updates)})
+#: A spread of them for the default run: the base date, the last, and four between.
+SPREAD = [DATES[i] for i in (0, 4, 12, 20, 28, len(DATES) - 1)]
 
 
 def _commands(date: dt.date) -> dict[str, list[str]]:
     """Command name -> its arguments as of ``date`` (JSON, few draws)."""
-    deal = "e3-counter" if date >= dt.date(2025, 11, 23) else "28-point"
+    # A shipped text dated on or before the date; before the first, the median's forecast.
+    deal = ["e3-counter"] if date >= dt.date(2025, 11, 23) else ["28-point"]
+    if date < dt.date(2025, 11, 20):
+        deal = ["--model", "median"]
     commands = {
         "forecast": ["forecast", SCENARIO, "-m", "median", "-m", "nash", "--no-record"],
         "forecast-draws": ["forecast", SCENARIO, "-m", "median", "-n", "8", "--no-record"],
@@ -53,8 +59,8 @@ def _commands(date: dt.date) -> dict[str, list[str]]:
         "linkage": ["linkage", SCENARIO],
         "levers": ["levers", SCENARIO, "-a", "ukraine", "-m", "median", "--no-record"],
         "war": ["war", SCENARIO, "--draws", "40"],
-        "deal": ["deal", SCENARIO, deal, "--draws", "40"],
-        "ratify": ["ratify", SCENARIO, deal, "--draws", "40"],
+        "deal": ["deal", SCENARIO, *deal, "--draws", "40"],
+        "ratify": ["ratify", SCENARIO, *deal, "--draws", "40"],
         "simulate": ["simulate", SCENARIO, "--draws", "20"],
         "precedents": ["precedents", SCENARIO],
         "territory": ["territory"],
@@ -64,13 +70,13 @@ def _commands(date: dt.date) -> dict[str, list[str]]:
     }
 
 
-#: Values of blocks that dated updates cannot change yet, citing sources published after the
-#: scenario's base date (source id -> the blocks' values that cite it), and the war block's
-#: control figures, dated by the war's ``as_of``. They show up in ``sources_used`` of runs as of
-#: earlier dates: known look-ahead in the data, not in the code (see docs/forecasting.md).
+#: Sources published after the scenario's base date that values of the war, guarantees,
+#: ratification and talks blocks cite (dated updates cannot change those blocks yet). They show
+#: up in ``sources_used`` of runs as of earlier dates: known look-ahead in the data, not in the
+#: code (see docs/forecasting.md).
 KNOWN_LATE = frozenset(
     {
-        "war.control",
+        *("S1", "S4", "S6"),  # 21 Nov, after the base date of 18 Nov
         *("S9", "S10", "S11b", "S21", "S25", "S26", "S27", "S28", "S32", "S34", "S36"),
         *("S40", "S42", "S43", "S48", "S59", "S69", "S71", "S73", "S75", "S84", "S88"),
         *("S93", "S119"),
@@ -190,10 +196,10 @@ COMMANDS = list(_commands(DATES[0]))
 Check = Callable[[str, dt.date, pytest.MonkeyPatch], None]
 
 
-def test_the_dates_are_the_scenarios_update_dates() -> None:
-    assert len(BASE.updates) == 38
-    assert DATES[0] == dt.date(2025, 11, 21) and DATES[-1] == dt.date(2026, 3, 21)
-    assert set(SPREAD) <= set(DATES) and len(SPREAD) == 6
+def test_the_dates_are_the_base_date_and_the_update_dates() -> None:
+    assert len(BASE.updates) == 38 and len(DATES) == 38
+    assert DATES[0] == dt.date(2025, 11, 18) and DATES[-1] == dt.date(2026, 3, 21)
+    assert set(SPREAD) <= set(DATES) and len(set(SPREAD)) == 6
 
 
 def test_truncation_deletes_what_is_later_and_keeps_the_rest() -> None:
@@ -205,6 +211,17 @@ def test_truncation_deletes_what_is_later_and_keeps_the_rest() -> None:
     assert [poll.date for poll in cut.ratification.referendum.polls] == [dt.date(2025, 9, 30)]
     assert all(event.outcome is None for event in cut.events)
     assert cut.actors == BASE.actors and cut.war == BASE.war
+
+
+def test_the_known_exceptions_are_exactly_the_blocks_late_sources() -> None:
+    """The list of known look-ahead is neither short of nor longer than the data's."""
+    assert BASE.base_date is not None
+    found = {
+        name
+        for name, day in entries(BASE, BASE.base_date, parts=PARTS)
+        if day is not None and day > BASE.base_date
+    }
+    assert found == KNOWN_LATE
 
 
 @pytest.mark.parametrize("date", SPREAD, ids=str)

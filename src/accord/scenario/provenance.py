@@ -9,7 +9,7 @@ evaluation date D:
 * for the blocks a command reads (``parts``): the war block's numbers and its control figures
   (``war.control``, dated by the war's ``as_of``; not read before that date when the war has a
   control series), the snapshot of the derived control series the
-  line is read from (``series:DeepState``, dated by the snapshot), the guarantees, the
+  line is read from (``series:deepstate``, dated by the snapshot), the guarantees, the
   ratification block with the polls dated on or before D (``poll:ID``, dated by the poll), the
   talks settings, the no-deal block, and the events resolved on or before D (``event:ID``, dated
   by ``resolved``) with their sources;
