@@ -36,7 +36,16 @@ def test_forecast_json_emission_compromise() -> None:
     result = run("forecast", "emission-1994", "--model", "compromise", "--format", "json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"scenario", "as_of", "seed", "zone", "verdict", "models", "ensemble"}
+    assert set(data) == {
+        "scenario",
+        "as_of",
+        "seed",
+        "zone",
+        "verdict",
+        "models",
+        "ensemble",
+        "sources_used",
+    }
     issue = data["models"]["compromise"]["issues"]["delay"]
     assert set(issue) == {"value", "label", "low", "high", "in_zone", "rejected_by"}
     assert abs(issue["value"] - 7.39) <= 0.005

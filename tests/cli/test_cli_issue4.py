@@ -65,7 +65,16 @@ def test_monte_carlo_forecast_with_every_model() -> None:
 
 def test_point_forecast_is_unchanged_and_recorded(accord_home: Path) -> None:
     data = json.loads(ok("forecast", "emission-1994", "-m", "compromise", "-f", "json"))
-    assert set(data) == {"scenario", "as_of", "seed", "zone", "verdict", "models", "ensemble"}
+    assert set(data) == {
+        "scenario",
+        "as_of",
+        "seed",
+        "zone",
+        "verdict",
+        "models",
+        "ensemble",
+        "sources_used",
+    }
     assert data["models"]["compromise"]["issues"]["delay"]["low"] is None
     listed = json.loads(ok("runs", "list", "-f", "json"))
     assert len(listed) == 1 and listed[0]["kind"] == "forecast"

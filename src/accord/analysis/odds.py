@@ -51,6 +51,7 @@ from accord.dynamics.ratify import ceasefire_holds
 from accord.dynamics.talks import Simulation, simulate
 from accord.errors import InputError
 from accord.scenario.compile import BoolArray, FloatArray, as_of
+from accord.scenario.provenance import DYNAMICS_PARTS, sources_used
 from accord.scenario.schema import Scenario
 
 #: Bootstrap resamples of the intervals.
@@ -98,7 +99,7 @@ class Odds:
     issues: dict[str, dict[str, Any]]
     drivers: tuple[Driver, ...]
     rounds_available: float
-    sources_used: tuple[tuple[str, dt.date | None], ...]
+    sources_used: tuple[dict[str, Any], ...]
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
@@ -124,10 +125,7 @@ class Odds:
             if math.isfinite(self.rounds_available)
             else None,
             "warnings": list(self.warnings),
-            "sources_used": [
-                {"id": source, "date": None if date is None else date.isoformat()}
-                for source, date in self.sources_used
-            ],
+            "sources_used": list(self.sources_used),
         }
 
 
@@ -230,7 +228,7 @@ def odds(
         issues=issues,
         drivers=_drivers(current, simulation, signed),
         rounds_available=float(np.median(available)) if by is not None else math.inf,
-        sources_used=sources_used(current, when),
+        sources_used=tuple(sources_used(scenario, when, parts=DYNAMICS_PARTS)),
         warnings=tuple(warnings),
     )
 
@@ -358,37 +356,3 @@ def _ranks(values: FloatArray) -> FloatArray:
     from scipy.stats import rankdata
 
     return np.asarray(rankdata(values), dtype=np.float64)
-
-
-def sources_used(
-    scenario: Scenario, date: dt.date | None
-) -> tuple[tuple[str, dt.date | None], ...]:
-    """The sources behind the numbers in force as of ``date``, with their dates.
-
-    Cited by the values in force (after the updates up to ``date``), by those updates, and by
-    the polls dated on or before ``date``.
-    """
-    from accord.scenario.checks import numbers
-
-    cited: set[str] = set()
-    referendum = scenario.ratification.referendum if scenario.ratification else None
-    polls = referendum.polls if referendum else []
-    for path, number in numbers(scenario):
-        later_update = path[0] == "updates" and _after(scenario.updates[int(path[1])].date, date)
-        later_poll = path[:3] == ("ratification", "referendum", "polls") and _after(
-            polls[int(path[3])].date, date
-        )
-        if not (later_update or later_poll):
-            cited.update(number.source)
-    for update in scenario.updates:
-        if date is None or update.date <= date:
-            cited.update(update.sources)
-    for poll in polls:
-        if date is None or poll.date <= date:
-            cited.update(poll.source)
-    dates = {source.id: source.date for source in scenario.sources}
-    return tuple((source, dates.get(source)) for source in sorted(cited))
-
-
-def _after(day: dt.date, date: dt.date | None) -> bool:
-    return date is not None and day > date

@@ -23,6 +23,7 @@ from accord.analysis.sensitivity import Sensitivity, sensitivity
 from accord.engines.local import Engine
 from accord.errors import InputError
 from accord.models.base import ForecastModel, get_model, parameters, resolve_models
+from accord.scenario.provenance import PARTS, latest_date, with_sources
 from accord.scenario.schema import Event, Scenario
 
 KINDS = ("forecast", "sweep", "sensitivity", "levers", "ledger")
@@ -163,6 +164,10 @@ def execute(
             baseline = _values(forecast(scenario, models))
             values = {name: item.baseline for name, item in result.models.items()}
     results = result.to_json()
+    if kind == "ledger":  # the replay spans the scenario's whole history
+        results = with_sources(results, changed, latest_date(changed), parts=PARTS)
+    else:
+        results = with_sources(results, changed, changed.as_of)
     if changes and baseline is not None:
         results["whatif"] = {
             "changes": whatif.to_json(changes),

@@ -48,6 +48,7 @@ from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.deu import load_deu
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.provenance import with_sources
 from accord.scenario.schema import Issue, Scenario
 
 ModelOption = Annotated[
@@ -152,7 +153,11 @@ def timeline_command(
             output,
             out,
             force,
-            result.to_json,
+            lambda: with_sources(
+                result.to_json(),
+                loaded,
+                max((p.date for p in result.points if p.date), default=None),
+            ),
             lambda: _csv(result.rows(), list(result.rows()[0])),
             lambda: _timeline_tables(result),
         )
@@ -468,7 +473,7 @@ def precedents_command(
             output,
             out,
             force,
-            result.to_json,
+            lambda: with_sources(result.to_json(), loaded, loaded.as_of),
             lambda: _precedents_csv(result),
             lambda: _precedents_tables(result),
         )

@@ -50,6 +50,7 @@ from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.compile import label_for
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_ids, load, resolve
+from accord.scenario.provenance import DEAL_PARTS, DYNAMICS_PARTS, WAR_PARTS, with_sources
 from accord.scenario.schema import Scenario
 
 ScenarioOrDeal = Annotated[
@@ -211,7 +212,7 @@ def war(
             output,
             out,
             force,
-            result.to_json,
+            lambda: with_sources(result.to_json(), loaded, result.date, parts=WAR_PARTS),
             lambda: _war_rows(result),
             lambda: _war_tables(result),
         )
@@ -478,7 +479,13 @@ def deal(
             output,
             out,
             force,
-            with_odds(result.to_json, shared),
+            lambda: with_sources(
+                with_odds(result.to_json, shared)(),
+                loaded,
+                result.date,
+                parts=DEAL_PARTS,
+                deal=chosen,
+            ),
             lambda: _deal_rows(result),
             tables_with_odds(lambda: _deal_tables(result), shared),
         )
@@ -618,7 +625,13 @@ def ratify_command(
             output,
             out,
             force,
-            with_odds(result.to_json, shared),
+            lambda: with_sources(
+                with_odds(result.to_json, shared)(),
+                loaded,
+                result.valuation.date,
+                parts=DYNAMICS_PARTS,
+                deal=chosen,
+            ),
             lambda: _ratify_rows(result),
             tables_with_odds(lambda: _ratify_tables(result), shared),
         )
@@ -825,7 +838,13 @@ def simulate_command(
             output,
             out,
             force,
-            with_odds(result.to_json, shared),
+            lambda: with_sources(
+                with_odds(result.to_json, shared)(),
+                loaded,
+                result.problem.as_of,
+                parts=DYNAMICS_PARTS,
+                deal=opening_deal,
+            ),
             lambda: _simulate_rows(result),
             tables_with_odds(lambda: _simulate_tables(result), shared),
         )

@@ -25,6 +25,7 @@ from accord.cli.common import (
 )
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.provenance import with_sources
 
 TRADES_SHOWN = 20
 
@@ -39,7 +40,8 @@ def linkage_command(
 ) -> None:
     """Two-issue trades among the veto players, and the smallest package better than no deal."""
     try:
-        result = linkage(load(scenario), date=parse_date(as_of))
+        loaded = load(scenario)
+        result = linkage(loaded, date=parse_date(as_of))
         if output is OutputFormat.table:
             screen = console()
             screen.print(f"[bold]{escape(result.verdict())}[/bold]")
@@ -52,7 +54,9 @@ def linkage_command(
         elif output is OutputFormat.csv:
             write_output(trades_csv(result), out, force)
         else:
-            write_output(json_text(result.to_json()), out, force)
+            write_output(
+                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
+            )
     except InputError as error:
         fail(error)
 

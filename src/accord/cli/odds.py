@@ -31,6 +31,7 @@ from accord.cli.progress import progress_bar
 from accord.errors import InputError
 from accord.records import RunStore
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.provenance import PARTS, latest_date, with_sources
 
 RunsOption = Annotated[
     int,
@@ -224,7 +225,8 @@ def ledger_score(
                 rows += replay(loaded, missing, runs=draws, seed=seed, progress=bar)
         result = score(loaded, rows, chosen, seed=seed)
         if output is OutputFormat.json:
-            write_output(json_text(result.to_json()), out, force)
+            data = with_sources(result.to_json(), loaded, latest_date(loaded), parts=PARTS)
+            write_output(json_text(data), out, force)
         else:
             screen = console()
             if result.n == 0:

@@ -32,6 +32,7 @@ from accord.cli.common import (
 from accord.cli.progress import progress_bar
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.provenance import with_sources
 from accord.scenario.schema import Scenario
 
 
@@ -107,7 +108,9 @@ def robustness_command(
                 loaded, model or None, date=parse_date(as_of), seed=seed, progress=bar
             )
         if output is OutputFormat.json:
-            write_output(json_text(result.to_json()), out, force)
+            write_output(
+                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
+            )
         elif output is OutputFormat.csv:
             write_output(robustness_csv(result), out, force)
         else:

@@ -224,6 +224,7 @@ def sensitivity(
             data = result.to_json()
             if "whatif" in ran.results:
                 data["whatif"] = ran.results["whatif"]
+            data["sources_used"] = ran.results["sources_used"]
             write_output(json_text(data), out, force)
         elif output is OutputFormat.csv:
             write_output(sensitivity_csv(result), out, force)

@@ -26,6 +26,7 @@ from accord.cli.common import (
 )
 from accord.cli.dynamics import _emit
 from accord.errors import InputError
+from accord.scenario.provenance import files_used
 from accord.territory import geometry, series
 
 
@@ -47,6 +48,7 @@ def territory(
     try:
         date = parse_date(as_of)
         data = geometry.measure(files) if files else series.to_json(date)
+        data["sources_used"] = files_used(data["files"])
         _emit(output, out, force, lambda: data, lambda: _rows(data), lambda: _tables(data))
     except InputError as error:
         fail(error)

@@ -30,6 +30,7 @@ from accord.cli.common import (
 )
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
+from accord.scenario.provenance import with_sources
 
 
 @app.command("zone")
@@ -61,7 +62,9 @@ def zone_command(
             )
         result = zone(loaded, date=parse_date(as_of), draws=draws, seed=0 if seed is None else seed)
         if output is OutputFormat.json:
-            write_output(json_text(result.to_json()), out, force)
+            write_output(
+                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
+            )
         elif output is OutputFormat.csv:
             write_output(zone_csv(result), out, force)
         else:

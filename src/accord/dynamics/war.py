@@ -196,7 +196,9 @@ def sample_war(
 
     ``date`` is the evaluation date (default: the war's ``as_of``). With a control series
     (``war.series``) the held shares move by the series' change in each region between the
-    war's ``as_of`` and the last snapshot on or before ``date``, and the pace of regimes with an
+    war's ``as_of`` and the last snapshot on or before ``date`` (before the war's ``as_of``,
+    when none of the block's control figures was known yet, they are the snapshot's own shares
+    of the oblasts), and the pace of regimes with an
     ``advance_factor`` is fitted on the series' months before ``date`` (nothing later is read).
     """
     war = war_of(scenario)
@@ -207,14 +209,20 @@ def sample_war(
     line_date, fit = war.as_of, None
     if war.series is not None:
         snapshot = series.latest(when)
-        reference = series.latest(war.as_of)
-        moved = np.array(
-            [
-                snapshot.oblasts.get(region.id, 0.0) - reference.oblasts.get(region.id, 0.0)
-                for region in war.control
-            ]
-        )
-        held = np.clip(held + moved / area, 0.0, 1.0)
+        if when >= war.as_of:
+            reference = series.latest(war.as_of)
+            moved = np.array(
+                [
+                    snapshot.oblasts.get(region.id, 0.0) - reference.oblasts.get(region.id, 0.0)
+                    for region in war.control
+                ]
+            )
+            held = np.clip(held + moved / area, 0.0, 1.0)
+        else:
+            # The war block describes a later date: nothing in its control figures was known
+            # on ``when`` (issue 12's no look-ahead), so the line is the series' own shares.
+            shares = np.array([series.share(snapshot, region.id) for region in war.control])
+            held = np.broadcast_to(shares, np.shape(held)).copy()
         line_date = snapshot.date
         if any(regime.advance_factor is not None for regime in war.regimes):
             fit = series.fit_pace(when, window=war.series.window, half_life=war.series.half_life)

@@ -131,6 +131,12 @@ class PaceFit:
         return self.low * factor, self.mode * factor, self.high * factor
 
 
+def share(snapshot: Snapshot, iso: str) -> float:
+    """The share (0-1) of oblast ``iso``'s Natural Earth polygon under control in ``snapshot``."""
+    area = _polygon_areas().get(iso)
+    return min(1.0, snapshot.oblasts.get(iso, 0.0) / area) if area else 0.0
+
+
 @functools.cache
 def _polygon_areas() -> dict[str, float]:
     lookup = Path(__file__).resolve().parent.parent / "report" / "data" / "oblast_lookup.csv"
