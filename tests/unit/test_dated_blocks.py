@@ -106,7 +106,7 @@ def test_look_ahead_checks_every_block_number_except_those_with_their_own_date(t
     strict = CliRunner().invoke(app, ["validate", "--strict", str(path)])
     assert strict.exit_code == 2
     assert "war.sides.d.cost cites late, dated 2025-03-01, after 2025-01-01" in strict.output
-    assert "Fix: move the value into an update" in strict.output
+    assert "Fix: move the value into a dated update on or after 2025-03-01" in strict.output
 
 
 def test_deleting_everything_dated_later_changes_no_number() -> None:

@@ -1021,7 +1021,7 @@ def look_ahead(scenario: Scenario) -> list[ErrorDetail]:
         for source_id in source_ids:
             published = dated.get(source_id)
             if published is not None and published > limit:
-                target = f"an update dated on or after {published}"
+                target = f"a dated update on or after {published}"
                 if name is not None:
                     target += f" (changes: {{{name}: ...}})"
                 problems.append(
