@@ -1,4 +1,4 @@
-"""Dated updates of any number of a scenario's blocks, and look-ahead checks on every base number."""
+"""Dated updates of any number of a scenario's blocks; look-ahead checks on every base number."""
 
 from __future__ import annotations
 
