@@ -13,8 +13,15 @@ from hypothesis import strategies as st
 from test_war import BASE
 
 from accord.dynamics.war import analyse, sample_war
-from accord.dynamics.war_costs import break_even, cost_sensitivity, revealed_costs, walk_away_at
+from accord.dynamics.war_costs import (
+    break_even,
+    cost_sensitivity,
+    dated_revealed_costs,
+    revealed_costs,
+    walk_away_at,
+)
 from accord.scenario import load, parse
+from accord.scenario.compile import as_of
 
 
 def front(**war: Any) -> Any:
@@ -97,14 +104,15 @@ def test_war_json_shows_the_sweep_and_the_new_range_keeps_kyiv_below_full_handov
     data = result.to_json()["cost_sensitivity"]
     assert data["regime"] == "current" and data["month"] == "2025-12"
     ukraine = data["sides"]["ukraine"]
-    assert ukraine["range"] == {"low": 0.15, "mode": 0.85, "high": 2.1}
+    # As of 2 Dec 2025 the range known is the base date's (the refusal of 2 Dec is public on 3 Dec).
+    assert ukraine["range"] == {"low": 0.18, "mode": 1.0, "high": 2.44}
     costs = [point["cost"] for point in ukraine["points"]]
-    assert costs == sorted(costs) and costs[0] == 0.15 and costs[-1] == 2.1
+    assert costs == sorted(costs) and costs[0] == 0.18 and costs[-1] == 2.44
     donbas = [point["walk_away"]["donbas"] for point in ukraine["points"]]
     assert donbas == sorted(donbas)
     # At its point value Kyiv keeps part of Donbas (below 50: not the whole area handed over);
     # the break-even sits inside the upper part of the range, about 2 %.
-    assert 25 < donbas[costs.index(0.85)] < 50
+    assert 25 < donbas[costs.index(1.0)] < 50
     assert 1.7 < ukraine["break_even"]["donbas"] < 2.2
     russia = data["sides"]["russia"]
     assert 1.3 < russia["break_even"]["donbas"] < 1.8
@@ -116,16 +124,46 @@ def test_revealed_costs_stay_below_every_break_even_and_match_the_scenario() -> 
     # below it is uniform on [0, 10].
     kept = revealed_costs(front(), [dt.date(2025, 1, 1)], draws=200, prior_high=20.0)
     assert kept["a"].max() < 10.0 and np.median(kept["a"]) == pytest.approx(5.0, abs=0.3)
-    # The scenario's ranges are the 10th/50th/90th percentiles of the derivation
+    # The scenario's ranges, the base value and each dated update of war.sides.ACTOR.cost, are
+    # the 10th/50th/90th percentiles of the derivation on the refusals known by that date
     # (scripts/derive_war_costs.py uses 4,000 draws; 600 here, hence the tolerance).
-    refusals = [dt.date(2025, 12, 2), dt.date(2025, 12, 28), dt.date(2026, 1, 23)]
-    refusals.append(dt.date(2026, 2, 17))
+    refusals = [dt.date(2025, 11, 18), dt.date(2025, 12, 2), dt.date(2025, 12, 28)]
+    refusals += [dt.date(2026, 1, 23), dt.date(2026, 2, 17)]
+    public = [dt.date(2025, 11, 18), dt.date(2025, 12, 3), dt.date(2025, 12, 28)]
+    public += [dt.date(2026, 1, 24), dt.date(2026, 2, 18)]
     ukraine = load("ukraine-2025")
-    derived = revealed_costs(ukraine, refusals, draws=600)
-    for actor in ("russia", "ukraine"):
-        cost = ukraine.war.side(actor).cost if ukraine.war else None
-        assert cost is not None
-        low, mid, high = np.percentile(derived[actor], [10, 50, 90])
-        assert low == pytest.approx(cost.low, abs=0.1)
-        assert mid == pytest.approx(cost.mode, abs=0.15)
-        assert high == pytest.approx(cost.high, abs=0.25)
+    derived = dated_revealed_costs(ukraine, refusals, draws=600)
+    for known, costs in zip(public, derived, strict=True):
+        current = as_of(ukraine, known)
+        for actor in ("russia", "ukraine"):
+            cost = current.war.side(actor).cost if current.war else None
+            assert cost is not None and cost.low is not None and cost.high is not None
+            low, mid, high = np.percentile(costs[actor], [10, 50, 90])
+            assert low == pytest.approx(cost.low, abs=0.1)
+            assert mid == pytest.approx(cost.mode, abs=0.15)
+            assert high == pytest.approx(cost.high, abs=0.25)
+    # The day before a refusal is public, the range is the earlier one (no look-ahead).
+    before = as_of(ukraine, dt.date(2025, 12, 2)).war
+    assert before is not None and before.side("ukraine").cost == ukraine.war.side("ukraine").cost
+
+
+def test_a_dated_cost_update_moves_the_war_only_from_its_date() -> None:
+    """An update of war.sides.ACTOR.cost changes `accord war` from its date on, not before."""
+    data = copy.deepcopy(BASE)
+    data["base_date"] = "2025-01-01"
+    data["updates"] = [
+        {
+            "date": "2025-03-01",
+            "event": "a costlier war",
+            "changes": {"war.sides.d.cost": 9.0},
+        }
+    ]
+    dated = parse(data, "dated")
+    plain = front()
+    early, late = dt.date(2025, 2, 1), dt.date(2025, 4, 1)
+    for day, moved in ((early, False), (late, True)):
+        with_update = analyse(dated, date=day, nash=False, months=2)
+        without = analyse(plain, date=day, nash=False, months=2)
+        regime = with_update.sample.war.regime().id
+        same = np.allclose(with_update.walk_away(regime), without.walk_away(regime), equal_nan=True)
+        assert same is not moved, day

@@ -63,6 +63,7 @@ from accord.models.base import ForecastModel, model_label, resolve_models
 from accord.models.compromise import CompromiseModel
 from accord.scenario.checks import parse_change_path
 from accord.scenario.compile import FloatArray, Problem, compile, label_for
+from accord.scenario.paths import is_block_path
 from accord.scenario.schema import Number, Scenario, Update
 
 MAX_SHAPLEY_GROUPS = 8
@@ -466,6 +467,8 @@ def _parsed(path: str, scenario: Scenario) -> tuple[str, str, str | None]:
 
 
 def _group(path: str, scenario: Scenario) -> str:
+    if is_block_path(path, scenario):
+        return path.split(".", 1)[0]  # a block's numbers move no actor's array
     return _parsed(path, scenario)[0]
 
 
@@ -625,8 +628,11 @@ def _compromise_decomposition(
     zero = np.zeros(before.n_issues)
     parts: dict[str, FloatArray] = {}
     for path in paths:
-        owner, field, issue_id = _parsed(path, scenario)
         part = zero.copy()
+        if is_block_path(path, scenario):  # a block's number moves no position or weight
+            parts[path] = part
+            continue
+        owner, field, issue_id = _parsed(path, scenario)
         if owner in actors:
             a = actors[owner]
             if field == "capability":

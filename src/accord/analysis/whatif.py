@@ -36,7 +36,8 @@ from accord.scenario.schema import Number, Scenario, Update
 SET_OPTION = "--set"
 _PATH_HINT = (
     "paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, ACTOR.red_line.ISSUE, "
-    "ACTOR.capability or issue.ISSUE.status_quo"
+    "ACTOR.capability, issue.ISSUE.status_quo or a block number such as war.sides.ACTOR.cost "
+    "(docs/scenario-format.md)"
 )
 _VALUE_HINT = "write a number, a range [low, high] or {low: L, mode: M, high: H}"
 
@@ -175,9 +176,12 @@ def apply(scenario: Scenario, changes: Sequence[Change]) -> Scenario:
             change = merged[str(path[3])]
             hint = _PATH_HINT if "path" in problem.message else problem.hint
             where = (change.path,) if change.origin == SET_OPTION else ("changes", change.path)
+            message = problem.message
+            if message.startswith("update of "):  # the what-if update is not in the file
+                message = message.split(": ", 1)[1]
             raise InputError.single(
                 change.origin,
-                problem.message,
+                message,
                 path=(*where, *path[4:]),
                 value=problem.value,
                 hint=hint,

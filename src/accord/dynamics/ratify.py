@@ -206,7 +206,7 @@ def fit_referendum(
         Prior draws to weight (default: 20 per posterior draw, at least 40,000).
     """
     current = as_of(scenario, date)
-    referendum = known_polls(referendum_of(scenario), current.as_of, scenario.id)
+    referendum = known_polls(referendum_of(current), current.as_of, scenario.id)
     if draws < 1:
         raise InputError.single(None, f"draws must be at least 1, got {draws}", path=("draws",))
     count = proposals or max(PROPOSALS_PER_DRAW * draws, 40_000)

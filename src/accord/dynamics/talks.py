@@ -615,6 +615,7 @@ def simulate(
         )
     when = evaluation_date(scenario, date) if scenario.war else (date or scenario.as_of)
     current = as_of(scenario, when)
+    settings = current.talks  # its numbers (pull) as of the date
     streams_ = streams(rng, 8)
     problem = compile(current, date=when, draws=runs, rng=streams_[0])
     walk_reference = no_deal_points(problem)

@@ -698,7 +698,9 @@ def analyse(
         Solve it on the first this many draws only (``None``: all); the Nash solver is far
         slower than the ranges.
     """
-    war = war_of(scenario)
+    when = evaluation_date(scenario, date)
+    current = as_of(scenario, when)  # the war block as of the date (dated updates applied)
+    war = war_of(current)
     known = [regime.id for regime in war.regimes]
     chosen = list(regimes) if regimes else known
     for regime_id in chosen:
@@ -710,14 +712,12 @@ def analyse(
                 value=regime_id,
                 hint=f"use one of: {', '.join(known)}",
             )
-    when = evaluation_date(scenario, date)
     count = math.ceil(war.horizon.point) if months is None else int(months)
     if count < 0 or count > 600:
         raise InputError.single(
             None, f"--months must be between 0 and 600, got {count}", path=("--months",)
         )
     problem_stream, war_stream = streams(rng, 2)
-    current = as_of(scenario, when)
     problem = compile(current, date=when, draws=draws, rng=problem_stream)
     sampled = sample_war(current, draws, war_stream, date=when)
     start = max(0.0, months_between(sampled.line_date, when))

@@ -166,16 +166,38 @@ def revealed_costs(
     them. A flat prior on [0, ``prior_high``] is conditioned on that (rejection sampling, twenty
     prior draws per draw of the rest): the accepted costs, pooled, are returned.
     """
+    return dated_revealed_costs(scenario, refusals, draws=draws, prior_high=prior_high, seed=seed)[
+        -1
+    ]
+
+
+def dated_revealed_costs(
+    scenario: Scenario,
+    refusals: Sequence[dt.date],
+    *,
+    draws: int = 4000,
+    prior_high: float = 5.0,
+    seed: int = 0,
+) -> list[dict[str, FloatArray]]:
+    """:func:`revealed_costs` conditioned on the first 1, 2, ... refusals, one entry each.
+
+    So the cost range known at each date uses only the refusals known by then (no look-ahead):
+    entry ``k`` is what an analyst knew once the ``k``-th refusal was public. Each refusal's
+    break-even is computed on the scenario as of its own date; every entry conditions the same
+    prior draws, so the ranges only tighten.
+    """
     least: dict[str, FloatArray] = {}
+    result: list[dict[str, FloatArray]] = []
     for date in refusals:
         current = as_of(scenario, date)
         war = sample_war(current, draws, np.random.default_rng(seed), date=date)
         start = max(0.0, months_between(war.line_date, date))
         for actor, value in break_even(war, start).items():
             least[actor] = np.minimum(least.get(actor, np.inf), value[:, 0])
-    generator = np.random.default_rng([seed, 1])
-    result: dict[str, FloatArray] = {}
-    for actor, bound in least.items():
-        prior = generator.uniform(0.0, prior_high, (20, draws))
-        result[actor] = prior[prior < bound[None, :]]
+        generator = np.random.default_rng([seed, 1])
+        kept: dict[str, FloatArray] = {}
+        for actor, bound in least.items():
+            prior = generator.uniform(0.0, prior_high, (20, draws))
+            kept[actor] = prior[prior < bound[None, :]]
+        result.append(kept)
     return result

@@ -12,6 +12,14 @@ from collections import Counter
 from collections.abc import Collection, Iterator
 
 from accord.errors import ErrorDetail
+from accord.scenario.paths import (
+    BLOCKS,
+    block_numbers,
+    dated_limit,
+    is_block_path,
+    path_problem,
+    replace_number,
+)
 from accord.scenario.schema import Issue, Number, Scenario, Veto
 from accord.scenario.structure import bloc_errors
 
@@ -264,14 +272,18 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
             )
         for key, number in update.changes.items():
             path: Path = ("updates", index, "changes", key)
+            if is_block_path(key, scenario):
+                yield from _block_change(scenario, update.date, key, number, path)
+                continue
             parsed = parse_change_path(key, scenario)
             if isinstance(parsed, str):
                 yield ErrorDetail(
-                    f"bad change path {key!r}: {parsed}",
+                    f"update of {update.date}: bad change path {key!r}: {parsed}",
                     path,
                     key,
                     hint="paths are ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
-                    "ACTOR.red_line.ISSUE, ACTOR.capability or issue.ISSUE.status_quo",
+                    "ACTOR.red_line.ISSUE, ACTOR.capability, issue.ISSUE.status_quo or a "
+                    f"number of a block ({', '.join(BLOCKS)}), e.g. war.sides.ACTOR.cost",
                 )
                 continue
             _, field, issue_id = parsed
@@ -300,6 +312,43 @@ def _updates(scenario: Scenario) -> Iterator[ErrorDetail]:
             str(scenario.as_of),
             hint="the default evaluation date must not precede the base values",
         )
+
+
+def _block_change(
+    scenario: Scenario, date: dt.date, key: str, number: Number, path: Path
+) -> Iterator[ErrorDetail]:
+    """Problems of an update's change to a block number.
+
+    A bad path, or a value its block's rules reject (checked on the scenario with the change
+    applied, reporting only problems the base scenario does not have).
+    """
+    problem = path_problem(key, scenario)
+    if problem is not None:
+        yield ErrorDetail(
+            f"update of {date}: bad change path {key!r}: {problem}",
+            path,
+            key,
+            hint="a block path names fields, list items by their id (sides by actor, theatres "
+            "by issue) and mapping keys, e.g. war.sides.ACTOR.cost or "
+            "guarantees.terms.TERM.hazard_ratio",
+        )
+        return
+    rules = {
+        "war": _war,
+        "guarantees": _guarantees,
+        "ratification": _ratification,
+        "talks": _talks,
+        "no_deal": _no_deal,
+    }[key.split(".", 1)[0]]
+    before = {detail.message for detail in rules(scenario)}
+    for detail in rules(replace_number(scenario, key, number)):
+        if detail.message not in before:
+            yield ErrorDetail(
+                f"update of {date}, {key}: {detail.message}",
+                path,
+                detail.value,
+                hint=detail.hint,
+            )
 
 
 def numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
@@ -1048,32 +1097,52 @@ def _base_numbers(scenario: Scenario) -> Iterator[tuple[Path, Number]]:
 def look_ahead(scenario: Scenario) -> list[ErrorDetail]:
     """Values that cite a source published after the date they describe.
 
-    A base value (before any update) must not cite a source dated after ``base_date``, and an
-    update must not cite, in its ``sources`` or in any of its changes, a source dated after its
-    own date: otherwise an evaluation as of that date would use what was not yet known.
-    Sources without a date are not checked.
+    A base value (before any update) must not cite a source dated after ``base_date``: the
+    actors' and issues' values and every number of the war, guarantees, ratification, talks and
+    no_deal blocks (walked generically, :func:`accord.scenario.paths.block_numbers`). Two kinds
+    of base number carry their own date instead: a referendum poll's numbers (and its sources)
+    describe the poll's ``date``, the war's ``control`` describes ``war.as_of``. An update must
+    not cite, in its ``sources`` or in any of its changes, a source dated after its own date.
+    Otherwise an evaluation as of that date would use what was not yet known. Sources without a
+    date are not checked.
     """
     dated = {source.id: source.date for source in scenario.sources if source.date is not None}
     problems: list[ErrorDetail] = []
 
-    def late(path: Path, source_ids: list[str], limit: dt.date, what: str) -> None:
+    def late(
+        path: Path, source_ids: list[str], limit: dt.date, what: str, name: str | None = None
+    ) -> None:
         for source_id in source_ids:
             published = dated.get(source_id)
             if published is not None and published > limit:
+                target = f"a dated update on or after {published}"
+                if name is not None:
+                    target += f" (changes: {{{name}: ...}})"
                 problems.append(
                     ErrorDetail(
-                        f"{what} {_dotted(path, scenario)} cites {source_id}, dated {published}, "
-                        f"after {limit}",
+                        f"{what} {name or _dotted(path, scenario)} cites {source_id}, dated "
+                        f"{published}, after {limit}",
                         path,
                         source_id,
-                        hint=f"move the value into a dated update on or after {published}, or "
-                        f"cite a source dated on or before {limit}",
+                        hint=f"move the value into {target}, or cite a source dated on or "
+                        f"before {limit}",
                     )
                 )
 
     if scenario.base_date is not None:
         for path, number in _base_numbers(scenario):
             late(path, number.source, scenario.base_date, "base value")
+        for dotted, where, number in block_numbers(scenario):
+            own = dated_limit(where, scenario)
+            if own is None:
+                late(where, number.source, scenario.base_date, "base value", dotted)
+            else:
+                late(where, number.source, own[0], f"value of {own[1]}:", dotted)
+    referendum = scenario.ratification.referendum if scenario.ratification else None
+    for position, poll in enumerate(referendum.polls if referendum else []):
+        poll_path: Path = ("ratification", "referendum", "polls", position, "source")
+        name = f"ratification.referendum.polls.{poll.id}.source"
+        late(poll_path, poll.source, poll.date, "poll dated", name)
     for index, update in enumerate(scenario.updates):
         late(("updates", index, "sources"), update.sources, update.date, f"update of {update.date}")
         for key, number in update.changes.items():

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from accord.errors import InputError
 from accord.scenario.checks import parse_change_path
+from accord.scenario.paths import is_block_path, replace_number
 from accord.scenario.schema import Actor, Issue, Number, Scenario
 
 FloatArray = npt.NDArray[np.float64]
@@ -275,6 +276,10 @@ class Problem:
 def as_of(scenario: Scenario, date: dt.date | None = None) -> Scenario:
     """The scenario with every update dated on or before ``date`` applied, in date order.
 
+    Updates change actors, issues' status quo and, by dotted paths
+    (:mod:`accord.scenario.paths`), any number of the war, guarantees, ratification, talks and
+    no_deal blocks; every module reads those blocks from the scenario this returns.
+
     ``date`` defaults to the scenario's own ``as_of``; with neither, every update applies.
     A date before the scenario's ``base_date`` is an error.
     """
@@ -292,8 +297,12 @@ def as_of(scenario: Scenario, date: dt.date | None = None) -> Scenario:
         (update for update in scenario.updates if date is None or update.date <= date),
         key=lambda update: update.date,
     )
+    blocks = scenario
     for update in applied:
         for key, number in update.changes.items():
+            if is_block_path(key, scenario):
+                blocks = replace_number(blocks, key, number)
+                continue
             parsed = parse_change_path(key, scenario)
             assert not isinstance(parsed, str), parsed  # checked when the scenario loaded
             owner, field, issue_id = parsed
@@ -302,7 +311,7 @@ def as_of(scenario: Scenario, date: dt.date | None = None) -> Scenario:
                 issues[issue_id] = issues[issue_id].model_copy(update={field: number})
             else:
                 actors[owner] = _change_actor(actors[owner], field, issue_id, number)
-    return scenario.model_copy(
+    return blocks.model_copy(
         update={
             "actors": [actors[actor.id] for actor in scenario.actors],
             "issues": [issues[issue.id] for issue in scenario.issues],

@@ -321,13 +321,21 @@ class Update(_Frozen):
 
     ``changes`` maps a path to a new number. Paths are ``ACTOR.capability``,
     ``ACTOR.position.ISSUE``, ``ACTOR.salience.ISSUE``, ``ACTOR.red_line.ISSUE`` (the deprecated
-    ``ACTOR.walk_away.ISSUE`` reads as it) and ``issue.ISSUE.status_quo``.
+    ``ACTOR.walk_away.ISSUE`` reads as it), ``issue.ISSUE.status_quo`` and any number of the
+    war, guarantees, ratification, talks and no_deal blocks by a dotted path, list items by id
+    (``war.sides.ACTOR.cost``, ``guarantees.terms.TERM.hazard_ratio``;
+    :mod:`accord.scenario.paths`).
     """
 
     date: dt.date
     event: str
     sources: list[str] = Field(default_factory=list)
-    changes: dict[str, Number] = Field(default_factory=dict)
+    changes: dict[str, Number] = Field(
+        default_factory=dict,
+        description="Path -> new number: ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
+        "ACTOR.red_line.ISSUE, ACTOR.capability, issue.ISSUE.status_quo, or a block number by "
+        "a dotted path with list items by id, e.g. war.sides.ACTOR.cost.",
+    )
     note: str | None = None
 
 
@@ -508,7 +516,10 @@ class Poll(_Frozen):
     """An opinion poll on a set of terms, for calibrating the referendum model."""
 
     id: Identifier
-    date: dt.date
+    date: dt.date = Field(
+        description="When the results were published: a fit as of a date uses only polls dated "
+        "on or before it, and the poll's numbers may cite sources up to this date."
+    )
     question: str
     source: list[str] = Field(default_factory=list)
     n: int | None = Field(default=None, ge=1, description="Respondents.")
