@@ -2,16 +2,14 @@
 
 For each command and evaluation date D:
 
-(a) no date in the JSON's ``sources_used`` is later than D (beyond :data:`KNOWN_LATE`, the
-    values of the war, guarantees, ratification and talks blocks that updates cannot yet
-    date; the list may only shrink);
+(a) no date in the JSON's ``sources_used`` is later than D;
 (b) deleting everything dated after D from the scenario (later updates, polls, sources,
     events' outcomes, hosted rounds, and the derived control series' later snapshots) changes
     nothing in the output, numbers and ``sources_used`` alike.
 
 The dates are ukraine-2025's base date and its update dates. The commands run in process
-(typer's CliRunner) with few draws. The default run covers every command at six dates;
-``pytest -m leak_full`` covers the other 32.
+(typer's CliRunner) with few draws. The default run covers every command at four dates;
+``pytest -m leak_full`` covers the other 36.
 """
 
 from __future__ import annotations
@@ -36,10 +34,10 @@ from accord.territory import series
 SCENARIO = "ukraine-2025"
 BASE = load(SCENARIO)
 assert BASE.base_date is not None
-#: The base date and every update date (38 updates on 37 days).
+#: The base date and every update date (40 updates on 39 days).
 DATES = sorted({BASE.base_date, *(update.date for update in BASE.updates)})
-#: A spread of them for the default run: the base date, the last, and four between.
-SPREAD = [DATES[i] for i in (0, 4, 12, 20, 28, len(DATES) - 1)]
+#: A spread of them for the default run: the base date, the last, and two between.
+SPREAD = [DATES[i] for i in (0, 8, 22, len(DATES) - 1)]
 
 
 def _commands(date: dt.date) -> dict[str, list[str]]:
@@ -74,14 +72,6 @@ def _commands(date: dt.date) -> dict[str, list[str]]:
 #: ratification and talks blocks cite (dated updates cannot change those blocks yet). They show
 #: up in ``sources_used`` of runs as of earlier dates: known look-ahead in the data, not in the
 #: code (see docs/forecasting.md).
-KNOWN_LATE = frozenset(
-    {
-        *("S1", "S4", "S6"),  # 21 Nov, after the base date of 18 Nov
-        *("S9", "S10", "S11b", "S21", "S25", "S26", "S27", "S28", "S32", "S34", "S36"),
-        *("S40", "S42", "S43", "S48", "S59", "S69", "S71", "S73", "S75", "S84", "S88"),
-        *("S93", "S119"),
-    }
-)
 
 
 def _referenced(data: Any) -> Iterator[str]:
@@ -173,7 +163,7 @@ def check(name: str, date: dt.date, monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(full, dict), f"{name}: the JSON is not an object"
     assert "sources_used" in full, f"{name}: no sources_used"
     late = {item["id"] for item in later(full["sources_used"], date)}
-    assert late <= KNOWN_LATE, f"{name} as of {date} uses later data: {sorted(late - KNOWN_LATE)}"
+    assert not late, f"{name} as of {date} uses later data: {sorted(late)}"
     with monkeypatch.context() as patch:
         _as_known_on(patch, date)
         cut = _run(args)
@@ -197,9 +187,9 @@ Check = Callable[[str, dt.date, pytest.MonkeyPatch], None]
 
 
 def test_the_dates_are_the_base_date_and_the_update_dates() -> None:
-    assert len(BASE.updates) == 38 and len(DATES) == 38
+    assert len(BASE.updates) == 40 and len(DATES) == 40
     assert DATES[0] == dt.date(2025, 11, 18) and DATES[-1] == dt.date(2026, 3, 21)
-    assert set(SPREAD) <= set(DATES) and len(set(SPREAD)) == 6
+    assert set(SPREAD) <= set(DATES) and len(set(SPREAD)) == 4
 
 
 def test_truncation_deletes_what_is_later_and_keeps_the_rest() -> None:
@@ -213,15 +203,15 @@ def test_truncation_deletes_what_is_later_and_keeps_the_rest() -> None:
     assert cut.actors == BASE.actors and cut.war == BASE.war
 
 
-def test_the_known_exceptions_are_exactly_the_blocks_late_sources() -> None:
-    """The list of known look-ahead is neither short of nor longer than the data's."""
+def test_no_base_value_rests_on_a_later_source() -> None:
+    """Every source behind the base values, the blocks' included, is dated by the base date."""
     assert BASE.base_date is not None
     found = {
         name
         for name, day in entries(BASE, BASE.base_date, parts=PARTS)
         if day is not None and day > BASE.base_date
     }
-    assert found == KNOWN_LATE
+    assert found == set()
 
 
 @pytest.mark.parametrize("date", SPREAD, ids=str)
