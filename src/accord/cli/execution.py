@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +22,9 @@ import typer
 from rich.table import Table
 
 from accord.analysis import whatif
-from accord.analysis.runs import RunOutput, execute, with_seed
+from accord.analysis.runs import COUNTED, RunOutput, execute, with_seed
 from accord.cli.common import console
-from accord.cli.progress import progress_bar
+from accord.cli.progress import ProgressBar, progress_bar, working
 from accord.cli.unsaved import UNSAVED
 from accord.engines.local import open_engine
 from accord.errors import InputError
@@ -99,7 +100,11 @@ def run_command(
     if store is not None:
         store.check()
     started = time.perf_counter()
-    with open_engine(jobs, workers, scheduler) as engine, progress_bar(label) as bar:
+    # Kinds that count their steps get a bar; the others (one library call) a moving one.
+    shown: AbstractContextManager[ProgressBar | None] = (
+        progress_bar(label) if kind in COUNTED else working(label)
+    )
+    with open_engine(jobs, workers, scheduler) as engine, shown as bar:
         output = execute(kind, current, full, engine=engine, progress=bar)
         description = engine.description
     seconds = time.perf_counter() - started
