@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -150,3 +151,43 @@ def test_arguments_are_named_for_what_they_take() -> None:
     assert arguments("convert").split()[0] == "SOURCE" and "FILE" in arguments("convert")
     assert "RUN..." in arguments("runs", "export")
     assert "FILE..." in arguments("territory")
+
+
+WATER = str(Path(__file__).resolve().parents[2] / "examples" / "water-treaty.yaml")
+
+
+def _timeline(*extra: str) -> dict[str, Any]:
+    ran = RUNNER.invoke(app, ["timeline", WATER, "-m", "compromise", "-f", "json", *extra], env=ENV)
+    assert ran.exit_code == 0, ran.output
+    return dict(json.loads(ran.stdout))
+
+
+def test_timeline_set_holds_at_every_date_like_forecast_as_of() -> None:
+    plain = _timeline()
+    changed = _timeline("--set", "up.position.share=40", "--set", "down.salience.share=90")
+    assert changed["whatif"]["changes"]["up.position.share"] == {"value": 40.0}
+    # The update that moved upstream to 50 moves nothing now: the what-if holds throughout.
+    assert [p["positions"]["share"]["up"] for p in plain["points"]] == [60.0, 50.0]
+    assert [p["positions"]["share"]["up"] for p in changed["points"]] == [40.0, 40.0]
+    assert [p["salience"]["share"]["down"] for p in changed["points"]] == [90.0, 90.0]
+    values = [p["forecasts"]["compromise"]["share"]["value"] for p in changed["points"]]
+    assert values[0] != plain["points"][0]["forecasts"]["compromise"]["share"]["value"]
+    assert values[0] == pytest.approx(values[1])
+    # Each point is what `accord forecast --as-of DATE` gives with the same changes.
+    for point in changed["points"]:
+        date = point["date"] or "2026-01-01"
+        ran = RUNNER.invoke(
+            app,
+            ["forecast", WATER, "-m", "compromise", "--as-of", date, "-f", "json", "--no-record",
+             "--set", "up.position.share=40", "--set", "down.salience.share=90"],
+            env=ENV,
+        )  # fmt: skip
+        assert ran.exit_code == 0, ran.output
+        expected = json.loads(ran.stdout)["models"]["compromise"]["issues"]["share"]["value"]
+        assert point["forecasts"]["compromise"]["share"]["value"] == pytest.approx(expected)
+
+
+def test_timeline_overlay_and_bad_set() -> None:
+    shown = RUNNER.invoke(app, ["timeline", WATER, "-m", "compromise", "--set", "up.x.share=1"])
+    assert shown.exit_code == 2
+    assert "error:" in shown.output and "--set" in shown.output

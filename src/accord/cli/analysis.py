@@ -42,7 +42,7 @@ from accord.cli.common import (
     write_output,
     write_screen,
 )
-from accord.cli.execution import OverlayOption, SetOption
+from accord.cli.execution import OverlayOption, SetOption, changes_text
 from accord.cli.progress import working
 from accord.errors import InputError
 from accord.report.numbers import span
@@ -129,6 +129,8 @@ def timeline_command(
         ),
     ] = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -136,9 +138,17 @@ def timeline_command(
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
 ) -> None:
-    """The forecast at every dated update (and chosen dates), and which update moved it."""
+    """The forecast at every dated update (and chosen dates), and which update moved it.
+
+    ``--set`` / ``--overlay`` changes are in force at every date: each point shows what
+    ``accord forecast --as-of DATE`` shows with the same changes.
+    """
     try:
-        loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
+        changes = whatif.gather(set_ or [], overlay)
+        loaded = whatif.throughout(
+            load(scenario, scale_min=scale_min, scale_max=scale_max), changes
+        )
+        changed = whatif.to_json(changes)
         dates = [parse_date(text, "--date") for text in date or []]
         if draws is not None and draws < 2:
             raise InputError.single(
@@ -148,13 +158,23 @@ def timeline_command(
             result = timeline(
                 loaded, model or None, dates=[d for d in dates if d], draws=draws, seed=seed
             )
+
+        def data() -> dict[str, Any]:
+            return {**result.to_json(), **({"whatif": {"changes": changed}} if changed else {})}
+
+        def tables() -> list[Any]:
+            shown = _timeline_tables(result)
+            if changed:
+                shown.insert(0, f"What-if, in force at every date: {changes_text(changed)}")
+            return shown
+
         _emit(
             output,
             out,
             force,
-            result.to_json,
+            data,
             lambda: _csv(result.rows(), list(result.rows()[0])),
-            lambda: _timeline_tables(result),
+            tables,
         )
     except InputError as error:
         fail(error)

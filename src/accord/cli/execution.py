@@ -133,8 +133,7 @@ def whatif_table(scenario: Scenario, results: Mapping[str, Any]) -> Table | None
     block = results.get("whatif")
     if not block:
         return None
-    changes = ", ".join(f"{path}={_number_text(value)}" for path, value in block["changes"].items())
-    table = Table(title=f"What-if: {changes}")
+    table = Table(title=f"What-if: {changes_text(block['changes'])}")
     for column in ("Issue", "Model", "Baseline", "What-if", "Change"):
         table.add_column(column, justify="left" if column in ("Issue", "Model") else "right")
     difference: Mapping[str, Mapping[str, Mapping[str, float]]] = block["difference"]
@@ -154,6 +153,11 @@ def whatif_table(scenario: Scenario, results: Mapping[str, Any]) -> Table | None
                 end_section=row == len(models) - 1,
             )
     return table
+
+
+def changes_text(changes: Mapping[str, Mapping[str, Any]]) -> str:
+    """``PATH=VALUE, ...`` for what-if changes in their JSON form (:func:`whatif.to_json`)."""
+    return ", ".join(f"{path}={_number_text(value)}" for path, value in changes.items())
 
 
 def _number_text(value: Mapping[str, Any]) -> str:
