@@ -70,6 +70,16 @@ def parse_set(text: str) -> Change:
     return Change(path, _number(value, SET_OPTION, (path,), None), SET_OPTION)
 
 
+def to_number(
+    value: Any, origin: str, path: tuple[str | int, ...], line: int | None = None
+) -> Number:
+    """A what-if value (``40``, ``[30, 50]``, ``{low, mode, high}``) as a :class:`Number`.
+
+    Raises the :class:`InputError` that ``--set`` gives, naming ``origin`` and ``path``.
+    """
+    return _number(value, origin, path, line)
+
+
 def _number(value: Any, origin: str, path: tuple[str | int, ...], line: int | None) -> Number:
     if isinstance(value, str):
         raise InputError.single(
