@@ -1,7 +1,7 @@
 """The recordable commands as library calls: a kind and JSON options in, a result out.
 
-``accord forecast``, ``sweep``, ``sensitivity``, ``levers``, ``ledger replay``, ``war``,
-``deal``, ``ratify`` and ``simulate`` each build their options (plain JSON: model names and
+``accord forecast``, ``sweep``, ``sensitivity``, ``levers``, ``ledger replay``, ``zone``,
+``war``, ``deal``, ``ratify`` and ``simulate`` each build their options (plain JSON: model names and
 parameters, seed, draws, what-if changes, the deal's own terms, ...) and call
 :func:`execute`; ``accord runs verify`` calls it again with a record's stored options on the
 record's stored scenario. One code path for both is what makes a verified record mean
@@ -29,6 +29,7 @@ from accord.scenario.schema import Event, Scenario
 if TYPE_CHECKING:
     from typing import TypeAlias
 
+    from accord.analysis.zone import Zone
     from accord.dynamics.deal import Deal, Valuation
     from accord.dynamics.ratify import Ratification
     from accord.dynamics.talks import Simulation
@@ -44,13 +45,16 @@ if TYPE_CHECKING:
         | Valuation
         | Ratification
         | Simulation
+        | Zone
     )
 
 DYNAMICS = ("war", "deal", "ratify", "simulate")
 """Kinds computed by :mod:`accord.dynamics`: one call, no per-model baseline."""
+SINGLE = ("zone", *DYNAMICS)
+"""Kinds computed in one call, with no per-model baseline."""
 COUNTED = ("forecast", "sweep", "sensitivity", "levers", "ledger")
 """Kinds that report progress as (done, total); the others run as one call."""
-KINDS = COUNTED + DYNAMICS
+KINDS = COUNTED + SINGLE
 Progress = Callable[[int, int], None]
 
 
@@ -125,6 +129,12 @@ def execute(
     changed = whatif.apply(scenario, changes)
     baseline: dict[str, dict[str, float]] | None = None
     result: Result
+    if kind == "zone":
+        from accord.analysis.zone import zone
+
+        draws = _draws(options)
+        found = zone(changed, draws=draws, seed=int(options.get("seed") or 0))
+        return RunOutput(kind, found, found.to_json(), None)
     if kind in DYNAMICS:
         result = _dynamics(kind, changed, options)
         return RunOutput(kind, result, result.to_json(), None)
