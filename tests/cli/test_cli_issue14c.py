@@ -26,8 +26,6 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "160"}
 # take --record or be named here or in NOT_COMPUTING, with the reason.
 NOT_RECORDED_YET = {
     "odds": "kind not yet in accord.analysis.runs",
-    "robustness": "kind not yet in accord.analysis.runs",
-    "linkage": "kind not yet in accord.analysis.runs",
     "timeline": "kind not yet in accord.analysis.runs",
     "backtest": "kind not yet in accord.analysis.runs",
     "precedents": "kind not yet in accord.analysis.runs",
@@ -68,12 +66,14 @@ def test_every_command_that_computes_takes_record() -> None:
             continue
         assert "--record" in flags, f"`accord {name}` computes but has no --record"
     recorded = {name for name in seen if name not in NOT_COMPUTING | set(NOT_RECORDED_YET)}
-    expected = {"forecast", "sweep", "sensitivity", "levers", "zone", "war", "deal", "ratify"}
-    assert expected | {"simulate"} <= recorded
+    expected = {"forecast", "sweep", "sensitivity", "levers", "zone", "robustness", "linkage"}
+    assert expected | {"war", "deal", "ratify", "simulate"} <= recorded
 
 
-DYNAMICS = {
+RECORDED = {
     "zone": ["zone", "-n", "5", "--set", "russia.red_line.donbas=60"],
+    "robustness": ["robustness", "-m", "compromise", "--set", "us.salience.guarantees=90"],
+    "linkage": ["linkage", "--set", "russia.red_line.donbas=60"],
     "war": ["war", "-n", "4", "--months", "3", "--regime", "current"],
     "deal": ["deal", "28-point", "-n", "4"],
     "ratify": ["ratify", "28-point", "-n", "20", "--set", "russia.capability=30"],
@@ -81,14 +81,15 @@ DYNAMICS = {
 }
 
 
-@pytest.mark.parametrize("kind", list(DYNAMICS))
-def test_dynamics_runs_are_recorded_and_verify(kind: str) -> None:
-    ran = RUNNER.invoke(app, [*DYNAMICS[kind], "-f", "json"], env=ENV)
+@pytest.mark.parametrize("kind", list(RECORDED))
+def test_runs_are_recorded_and_verify(kind: str) -> None:
+    ran = RUNNER.invoke(app, [*RECORDED[kind], "-f", "json"], env=ENV)
     assert ran.exit_code == 0, ran.output
     printed = json.loads(ran.stdout)
     shown = RUNNER.invoke(app, ["runs", "show", "latest", "-f", "json"], env=ENV)
     record = json.loads(shown.stdout)
-    assert record["kind"] == kind and record["seed"] == 0
+    seeded = kind != "linkage"  # linkage draws nothing
+    assert record["kind"] == kind and record["seed"] == (0 if seeded else None)
     assert record["results"] == printed
     if kind in ("deal", "ratify"):
         # The deal's own terms are kept: verify needs no deal file.
@@ -98,7 +99,8 @@ def test_dynamics_runs_are_recorded_and_verify(kind: str) -> None:
         assert record["options"]["changes"] == {"russia.capability": {"value": 30.0}}
     verified = RUNNER.invoke(app, ["runs", "verify", "latest"], env=ENV)
     assert verified.exit_code == 0, verified.output
-    assert f"({kind} ukraine-2025 as of 2025-12-02, seed 0): identical" in verified.output
+    seed = ", seed 0" if seeded else ""
+    assert f"({kind} ukraine-2025 as of 2025-12-02{seed}): identical" in verified.output
 
 
 def test_a_tampered_dynamics_record_fails_verification(monkeypatch: pytest.MonkeyPatch) -> None:

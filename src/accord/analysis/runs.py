@@ -1,12 +1,12 @@
 """The recordable commands as library calls: a kind and JSON options in, a result out.
 
 ``accord forecast``, ``sweep``, ``sensitivity``, ``levers``, ``ledger replay``, ``zone``,
-``war``, ``deal``, ``ratify`` and ``simulate`` each build their options (plain JSON: model names and
-parameters, seed, draws, what-if changes, the deal's own terms, ...) and call
-:func:`execute`; ``accord runs verify`` calls it again with a record's stored options on the
-record's stored scenario. One code path for both is what makes a verified record mean
-something. The engine (in process, process pool, Dask) is not an option: results do not
-depend on it.
+``robustness``, ``linkage``, ``war``, ``deal``, ``ratify`` and ``simulate`` each build their
+options (plain JSON: model names and parameters, seed, draws, what-if changes, the deal's own
+terms, ...) and call :func:`execute`; ``accord runs verify`` calls it again with a record's
+stored options on the record's stored scenario. One code path for both is what makes a
+verified record mean something. The engine (in process, process pool, Dask) is not an
+option: results do not depend on it.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ from accord.scenario.schema import Event, Scenario
 if TYPE_CHECKING:
     from typing import TypeAlias
 
+    from accord.analysis.linkage import Linkage
+    from accord.analysis.robustness import Robustness
     from accord.analysis.zone import Zone
     from accord.dynamics.deal import Deal, Valuation
     from accord.dynamics.ratify import Ratification
@@ -46,13 +48,15 @@ if TYPE_CHECKING:
         | Ratification
         | Simulation
         | Zone
+        | Robustness
+        | Linkage
     )
 
 DYNAMICS = ("war", "deal", "ratify", "simulate")
 """Kinds computed by :mod:`accord.dynamics`: one call, no per-model baseline."""
-SINGLE = ("zone", *DYNAMICS)
+SINGLE = ("zone", "linkage", *DYNAMICS)
 """Kinds computed in one call, with no per-model baseline."""
-COUNTED = ("forecast", "sweep", "sensitivity", "levers", "ledger")
+COUNTED = ("forecast", "sweep", "sensitivity", "levers", "ledger", "robustness")
 """Kinds that report progress as (done, total); the others run as one call."""
 KINDS = COUNTED + SINGLE
 Progress = Callable[[int, int], None]
@@ -135,6 +139,18 @@ def execute(
         draws = _draws(options)
         found = zone(changed, draws=draws, seed=int(options.get("seed") or 0))
         return RunOutput(kind, found, found.to_json(), None)
+    if kind == "linkage":
+        from accord.analysis.linkage import linkage
+
+        trades = linkage(changed)
+        return RunOutput(kind, trades, trades.to_json(), None)
+    if kind == "robustness":
+        from accord.analysis.robustness import robustness
+
+        variants = robustness(
+            changed, build_models(options["models"]), seed=options.get("seed"), progress=progress
+        )
+        return RunOutput(kind, variants, variants.to_json(), None)
     if kind in DYNAMICS:
         result = _dynamics(kind, changed, options)
         return RunOutput(kind, result, result.to_json(), None)

@@ -8,7 +8,7 @@ import io
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.linkage import Linkage, linkage
+from accord.analysis.linkage import Linkage
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -23,6 +23,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
+from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
 
@@ -33,13 +34,28 @@ TRADES_SHOWN = 20
 def linkage_command(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     as_of: AsOfOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
     force: ForceOption = False,
 ) -> None:
     """Two-issue trades among the veto players, and the smallest package better than no deal."""
     try:
-        result = linkage(load(scenario), date=parse_date(as_of))
+        ran = run_command(
+            "linkage",
+            scenario,
+            load(scenario),
+            parse_date(as_of),
+            {},
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label="linkage",
+        )
+        result = ran.result
+        assert isinstance(result, Linkage)
         if output is OutputFormat.table:
             screen = console()
             screen.print(f"[bold]{escape(result.verdict())}[/bold]")
