@@ -26,7 +26,6 @@ ENV = {"NO_COLOR": "1", "COLUMNS": "160"}
 # take --record or be named here or in NOT_COMPUTING, with the reason.
 NOT_RECORDED_YET = {
     "odds": "kind not yet in accord.analysis.runs",
-    "timeline": "kind not yet in accord.analysis.runs",
     "backtest": "kind not yet in accord.analysis.runs",
     "precedents": "kind not yet in accord.analysis.runs",
     "report": "a document of many analyses, not one run",
@@ -67,13 +66,14 @@ def test_every_command_that_computes_takes_record() -> None:
         assert "--record" in flags, f"`accord {name}` computes but has no --record"
     recorded = {name for name in seen if name not in NOT_COMPUTING | set(NOT_RECORDED_YET)}
     expected = {"forecast", "sweep", "sensitivity", "levers", "zone", "robustness", "linkage"}
-    assert expected | {"war", "deal", "ratify", "simulate"} <= recorded
+    assert expected | {"timeline", "war", "deal", "ratify", "simulate"} <= recorded
 
 
 RECORDED = {
     "zone": ["zone", "-n", "5", "--set", "russia.red_line.donbas=60"],
     "robustness": ["robustness", "-m", "compromise", "--set", "us.salience.guarantees=90"],
     "linkage": ["linkage", "--set", "russia.red_line.donbas=60"],
+    "timeline": ["timeline", "-m", "compromise", "--set", "us.salience.guarantees=90"],
     "war": ["war", "-n", "4", "--months", "3", "--regime", "current"],
     "deal": ["deal", "28-point", "-n", "4"],
     "ratify": ["ratify", "28-point", "-n", "20", "--set", "russia.capability=30"],

@@ -1,16 +1,17 @@
 """The recordable commands as library calls: a kind and JSON options in, a result out.
 
 ``accord forecast``, ``sweep``, ``sensitivity``, ``levers``, ``ledger replay``, ``zone``,
-``robustness``, ``linkage``, ``war``, ``deal``, ``ratify`` and ``simulate`` each build their
-options (plain JSON: model names and parameters, seed, draws, what-if changes, the deal's own
-terms, ...) and call :func:`execute`; ``accord runs verify`` calls it again with a record's
-stored options on the record's stored scenario. One code path for both is what makes a
-verified record mean something. The engine (in process, process pool, Dask) is not an
-option: results do not depend on it.
+``robustness``, ``linkage``, ``timeline``, ``war``, ``deal``, ``ratify`` and ``simulate``
+each build their options (plain JSON: model names and parameters, seed, draws, what-if
+changes, the deal's own terms, ...) and call :func:`execute`; ``accord runs verify`` calls it
+again with a record's stored options on the record's stored scenario. One code path for both
+is what makes a verified record mean something. The engine (in process, process pool, Dask)
+is not an option: results do not depend on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from accord.analysis.linkage import Linkage
     from accord.analysis.robustness import Robustness
+    from accord.analysis.timeline import Timeline
     from accord.analysis.zone import Zone
     from accord.dynamics.deal import Deal, Valuation
     from accord.dynamics.ratify import Ratification
@@ -50,15 +52,18 @@ if TYPE_CHECKING:
         | Zone
         | Robustness
         | Linkage
+        | Timeline
     )
 
 DYNAMICS = ("war", "deal", "ratify", "simulate")
 """Kinds computed by :mod:`accord.dynamics`: one call, no per-model baseline."""
-SINGLE = ("zone", "linkage", *DYNAMICS)
+SINGLE = ("zone", "linkage", "timeline", *DYNAMICS)
 """Kinds computed in one call, with no per-model baseline."""
 COUNTED = ("forecast", "sweep", "sensitivity", "levers", "ledger", "robustness")
 """Kinds that report progress as (done, total); the others run as one call."""
 KINDS = COUNTED + SINGLE
+WHOLE = ("ledger", "timeline")
+"""Kinds that look at the scenario's whole history: their records keep its dated updates."""
 Progress = Callable[[int, int], None]
 
 
@@ -129,6 +134,8 @@ def execute(
         raise InputError.single(
             None, f"unknown run kind {kind!r}", hint=f"one of: {', '.join(KINDS)}"
         )
+    if kind == "timeline":
+        return _timeline(scenario, options)
     changes = whatif.from_json(options.get("changes") or {})
     changed = whatif.apply(scenario, changes)
     baseline: dict[str, dict[str, float]] | None = None
@@ -222,6 +229,24 @@ def execute(
             "difference": whatif.difference(baseline, values),
         }
     return RunOutput(kind, result, results, baseline)
+
+
+def _timeline(scenario: Scenario, options: Mapping[str, Any]) -> RunOutput:
+    """``accord timeline`` on the whole scenario, its what-if changes in force at every date."""
+    from accord.analysis.timeline import timeline
+
+    changes = whatif.from_json(options.get("changes") or {})
+    result = timeline(
+        whatif.throughout(scenario, changes),
+        build_models(options["models"]),
+        dates=[dt.date.fromisoformat(str(text)) for text in options.get("dates") or []],
+        draws=_draws(options),
+        seed=options.get("seed"),
+    )
+    results = result.to_json()
+    if changes:
+        results["whatif"] = {"changes": whatif.to_json(changes)}
+    return RunOutput("timeline", result, results, None)
 
 
 def deal_json(deal: Deal) -> dict[str, Any]:

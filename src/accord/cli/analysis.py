@@ -20,7 +20,8 @@ from accord.analysis.precedents import (
     precedents,
     profile_for,
 )
-from accord.analysis.timeline import Timeline, timeline
+from accord.analysis.runs import model_specs
+from accord.analysis.timeline import Timeline
 from accord.cli.common import (
     MODEL_HELP,
     AsOfOption,
@@ -42,8 +43,13 @@ from accord.cli.common import (
     write_output,
     write_screen,
 )
-from accord.cli.execution import OverlayOption, SetOption, changes_text
-from accord.cli.progress import working
+from accord.cli.execution import (
+    OverlayOption,
+    RecordOption,
+    SetOption,
+    changes_text,
+    run_command,
+)
 from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.deu import load_deu
@@ -131,6 +137,7 @@ def timeline_command(
     seed: SeedOption = None,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -144,23 +151,35 @@ def timeline_command(
     ``accord forecast --as-of DATE`` shows with the same changes.
     """
     try:
-        changes = whatif.gather(set_ or [], overlay)
-        loaded = whatif.throughout(
-            load(scenario, scale_min=scale_min, scale_max=scale_max), changes
-        )
-        changed = whatif.to_json(changes)
+        loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
         dates = [parse_date(text, "--date") for text in date or []]
         if draws is not None and draws < 2:
             raise InputError.single(
                 None, "--draws must be 2 or more", path=("--draws",), value=draws
             )
-        with working(f"timeline: {draws or 0:,} draws"):
-            result = timeline(
-                loaded, model or None, dates=[d for d in dates if d], draws=draws, seed=seed
-            )
+        options = {
+            "models": model_specs(model),
+            "dates": [d.isoformat() for d in dates if d],
+            "draws": draws,
+            "seed": seed,
+        }
+        ran = run_command(
+            "timeline",
+            scenario,
+            loaded,
+            None,
+            options,
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"timeline: {draws or 0:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Timeline)
+        changed = ran.results.get("whatif", {}).get("changes")
 
         def data() -> dict[str, Any]:
-            return {**result.to_json(), **({"whatif": {"changes": changed}} if changed else {})}
+            return ran.results
 
         def tables() -> list[Any]:
             shown = _timeline_tables(result)

@@ -22,7 +22,7 @@ import typer
 from rich.table import Table
 
 from accord.analysis import whatif
-from accord.analysis.runs import COUNTED, RunOutput, execute, with_seed
+from accord.analysis.runs import COUNTED, WHOLE, RunOutput, execute, with_seed
 from accord.cli.common import console
 from accord.cli.progress import ProgressBar, progress_bar, working
 from accord.cli.unsaved import UNSAVED
@@ -92,9 +92,14 @@ def run_command(
     label: str = "running",
 ) -> RunOutput:
     """Check inputs and the store, run ``kind`` on an engine, record it, return the output."""
-    current = whatif.current(scenario, date)
     changes = whatif.gather(sets or [], overlay)
-    whatif.apply(current, changes)
+    if kind in WHOLE:
+        # Runs over the whole history keep the dated updates; the changes hold at every date.
+        current = scenario
+        whatif.throughout(current, changes)
+    else:
+        current = whatif.current(scenario, date)
+        whatif.apply(current, changes)
     full = with_seed({**options, "changes": whatif.to_json(changes)}, kind)
     store = RunStore() if record else None
     if store is not None:
