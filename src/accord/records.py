@@ -452,7 +452,7 @@ def verify(record: Record) -> Verification:
     """
     from accord import __version__
     from accord.analysis import whatif
-    from accord.analysis.runs import execute
+    from accord.analysis.runs import WHOLE, execute
     from accord.scenario.load import load
     from accord.scenario.schema import Scenario
 
@@ -482,8 +482,8 @@ def verify(record: Record) -> Verification:
         try:
             date = dt.date.fromisoformat(record.as_of) if record.as_of else None
             loaded = load(record.reference)
-            # A ledger replays the whole history, so its record keeps the scenario's updates.
-            current = loaded if record.kind == "ledger" else whatif.current(loaded, date)
+            # A ledger or a timeline looks at the whole history: its record keeps the updates.
+            current = loaded if record.kind in WHOLE else whatif.current(loaded, date)
             changed = canonical(current.model_dump(mode="json")) != canonical(record.inputs)
         except InputError:
             changed = None

@@ -237,7 +237,10 @@ def test_cli_zone_json_and_forecast_csv_carry_the_zone(tmp_path: Path) -> None:
     path = tmp_path / "hand.yaml"
     path.write_text((DATA / "three-actors.yaml").read_text())
     out = subprocess.run(
-        [accord_bin, "zone", str(path), "-f", "json"], capture_output=True, text=True, check=True
+        [accord_bin, "zone", str(path), "-f", "json", "--no-record"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     data = json.loads(out.stdout)
     assert data["issues"]["x"]["low"] == 40.0 and data["feasible"] is True

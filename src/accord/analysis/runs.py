@@ -1,18 +1,20 @@
 """The recordable commands as library calls: a kind and JSON options in, a result out.
 
-``accord forecast``, ``sweep``, ``sensitivity`` and ``levers`` each build their options (plain
-JSON: model names and parameters, seed, draws, what-if changes, ...) and call
-:func:`execute`; ``accord runs verify`` calls it again with a record's stored options on the
-record's stored scenario. One code path for both is what makes a verified record mean
-something. The engine (in process, process pool, Dask) is not an option: results do not
-depend on it.
+``accord forecast``, ``sweep``, ``sensitivity``, ``levers``, ``ledger replay``, ``zone``,
+``robustness``, ``linkage``, ``timeline``, ``war``, ``deal``, ``ratify`` and ``simulate``
+each build their options (plain JSON: model names and parameters, seed, draws, what-if
+changes, the deal's own terms, ...) and call :func:`execute`; ``accord runs verify`` calls it
+again with a record's stored options on the record's stored scenario. One code path for both
+is what makes a verified record mean something. The engine (in process, process pool, Dask)
+is not an option: results do not depend on it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accord.analysis import whatif
 from accord.analysis.forecast import Forecast, forecast
@@ -26,8 +28,43 @@ from accord.models.base import ForecastModel, get_model, parameters, resolve_mod
 from accord.scenario.provenance import PARTS, latest_date, with_sources
 from accord.scenario.schema import Event, Scenario
 
-KINDS = ("forecast", "sweep", "sensitivity", "levers", "ledger")
-Result = Forecast | MonteCarlo | Sensitivity | Levers | Replay
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from accord.analysis.linkage import Linkage
+    from accord.analysis.robustness import Robustness
+    from accord.analysis.timeline import Timeline
+    from accord.analysis.zone import Zone
+    from accord.dynamics.deal import Deal, Valuation
+    from accord.dynamics.ratify import Ratification
+    from accord.dynamics.talks import Simulation
+    from accord.dynamics.war import WarAnalysis
+
+    Result: TypeAlias = (
+        Forecast
+        | MonteCarlo
+        | Sensitivity
+        | Levers
+        | Replay
+        | WarAnalysis
+        | Valuation
+        | Ratification
+        | Simulation
+        | Zone
+        | Robustness
+        | Linkage
+        | Timeline
+    )
+
+DYNAMICS = ("war", "deal", "ratify", "simulate")
+"""Kinds computed by :mod:`accord.dynamics`: one call, no per-model baseline."""
+SINGLE = ("zone", "linkage", "timeline", *DYNAMICS)
+"""Kinds computed in one call, with no per-model baseline."""
+COUNTED = ("forecast", "sweep", "sensitivity", "levers", "ledger", "robustness")
+"""Kinds that report progress as (done, total); the others run as one call."""
+KINDS = COUNTED + SINGLE
+WHOLE = ("ledger", "timeline")
+"""Kinds that look at the scenario's whole history: their records keep its dated updates."""
 Progress = Callable[[int, int], None]
 
 
@@ -98,10 +135,33 @@ def execute(
         raise InputError.single(
             None, f"unknown run kind {kind!r}", hint=f"one of: {', '.join(KINDS)}"
         )
+    if kind == "timeline":
+        return _timeline(scenario, options)
     changes = whatif.from_json(options.get("changes") or {})
     changed = whatif.apply(scenario, changes)
     baseline: dict[str, dict[str, float]] | None = None
     result: Result
+    if kind == "zone":
+        from accord.analysis.zone import zone
+
+        draws = _draws(options)
+        found = zone(changed, draws=draws, seed=int(options.get("seed") or 0))
+        return RunOutput(kind, found, found.to_json(), None)
+    if kind == "linkage":
+        from accord.analysis.linkage import linkage
+
+        trades = linkage(changed)
+        return RunOutput(kind, trades, trades.to_json(), None)
+    if kind == "robustness":
+        from accord.analysis.robustness import robustness
+
+        variants = robustness(
+            changed, build_models(options["models"]), seed=options.get("seed"), progress=progress
+        )
+        return RunOutput(kind, variants, variants.to_json(), None)
+    if kind in DYNAMICS:
+        result = _dynamics(kind, changed, options)
+        return RunOutput(kind, result, result.to_json(), None)
     if kind in ("forecast", "sweep"):
         models = build_models(options["models"])
         draws = options.get("draws")
@@ -174,3 +234,81 @@ def execute(
             "difference": whatif.difference(baseline, values),
         }
     return RunOutput(kind, result, results, baseline)
+
+
+def _timeline(scenario: Scenario, options: Mapping[str, Any]) -> RunOutput:
+    """``accord timeline`` on the whole scenario, its what-if changes in force at every date."""
+    from accord.analysis.timeline import timeline
+
+    changes = whatif.from_json(options.get("changes") or {})
+    result = timeline(
+        whatif.throughout(scenario, changes),
+        build_models(options["models"]),
+        dates=[dt.date.fromisoformat(str(text)) for text in options.get("dates") or []],
+        draws=_draws(options),
+        seed=options.get("seed"),
+    )
+    results = result.to_json()
+    if changes:
+        results["whatif"] = {"changes": whatif.to_json(changes)}
+    return RunOutput("timeline", result, results, None)
+
+
+def deal_json(deal: Deal) -> dict[str, Any]:
+    """A deal as record options keep it: its own terms, so a re-run needs no deal file."""
+    return deal.model_dump(mode="json", exclude_defaults=True)
+
+
+def _deal(data: Mapping[str, Any] | None) -> Deal | None:
+    from accord.dynamics.deal import Deal
+
+    return None if data is None else Deal.model_validate(dict(data))
+
+
+def _draws(options: Mapping[str, Any]) -> int | None:
+    draws = options.get("draws")
+    return None if draws is None else int(draws)
+
+
+def _dynamics(
+    kind: str, scenario: Scenario, options: Mapping[str, Any]
+) -> WarAnalysis | Valuation | Ratification | Simulation:
+    """Run ``war``, ``deal``, ``ratify`` or ``simulate`` on a scenario as of its date.
+
+    ``scenario`` is a :func:`whatif.current` snapshot whose ``as_of`` is the evaluation date,
+    so the analyses take their date from it.
+    """
+    seed = int(options.get("seed") or 0)
+    regime = options.get("regime")
+    if kind == "war":
+        from accord.dynamics.war import analyse
+
+        return analyse(
+            scenario,
+            regimes=options.get("regimes") or None,
+            months=options.get("months"),
+            draws=_draws(options),
+            rng=seed,
+        )
+    if kind == "simulate":
+        from accord.dynamics.talks import simulate as talks
+
+        return talks(
+            scenario,
+            runs=int(options.get("runs", 1000)),
+            deadline=options.get("deadline"),
+            protocol=options.get("protocol", "mediator"),
+            strategies=dict(options.get("strategies") or {}),
+            regime=regime,
+            opening=_deal(options.get("opening")),
+            rng=seed,
+        )
+    chosen = _deal(options["deal"])
+    assert chosen is not None
+    if kind == "deal":
+        from accord.dynamics.deal import evaluate
+
+        return evaluate(scenario, chosen, regime=regime, draws=_draws(options), rng=seed)
+    from accord.dynamics.ratify import ratify
+
+    return ratify(scenario, chosen, regime=regime, draws=int(options.get("draws", 2000)), rng=seed)

@@ -71,6 +71,16 @@ def parse_set(text: str) -> Change:
     return Change(path, _number(value, SET_OPTION, (path,), None), SET_OPTION)
 
 
+def to_number(
+    value: Any, origin: str, path: tuple[str | int, ...], line: int | None = None
+) -> Number:
+    """A what-if value (``40``, ``[30, 50]``, ``{low, mode, high}``) as a :class:`Number`.
+
+    Raises the :class:`InputError` that ``--set`` gives, naming ``origin`` and ``path``.
+    """
+    return _number(value, origin, path, line)
+
+
 def _number(value: Any, origin: str, path: tuple[str | int, ...], line: int | None) -> Number:
     if isinstance(value, str):
         raise InputError.single(
@@ -188,6 +198,61 @@ def apply(scenario: Scenario, changes: Sequence[Change]) -> Scenario:
                 line=change.line,
             )
     return current(trial, scenario.as_of)
+
+
+def throughout(scenario: Scenario, changes: Sequence[Change]) -> Scenario:
+    """``scenario`` (with its dated updates) with ``changes`` in force at every date.
+
+    For commands that look at many dates (``accord timeline``): as of any date, the result
+    gives what :func:`apply` gives on :func:`current` at that date, so a timeline point shows
+    what ``accord forecast --as-of DATE --set ...`` shows. The changes go into the base values
+    and replace the values that dated updates give to the same paths (those updates then
+    move nothing there). Bad changes raise :class:`InputError` as in :func:`apply`.
+    """
+    if not changes:
+        return scenario
+    apply(current(scenario), changes)  # checks the changes, naming --set or the overlay line
+    merged: dict[tuple[str, str, str | None], Change] = {}
+    for change in changes:
+        merged[_target(change.path, scenario)] = change
+    start = scenario.base_date or min(
+        (update.date for update in scenario.updates), default=dt.date(1970, 1, 1)
+    )
+    based = as_of(
+        scenario.model_copy(
+            update={
+                "updates": [
+                    Update(
+                        date=start,
+                        event="what-if",
+                        changes={change.path: change.number for change in merged.values()},
+                    )
+                ]
+            }
+        ),
+        start,
+    )
+    updates = [
+        update.model_copy(
+            update={
+                "changes": {
+                    path: merged[key].number
+                    if (key := _target(path, scenario)) in merged
+                    else value
+                    for path, value in update.changes.items()
+                }
+            }
+        )
+        for update in scenario.updates
+    ]
+    return based.model_copy(update={"updates": updates, "as_of": scenario.as_of})
+
+
+def _target(path: str, scenario: Scenario) -> tuple[str, str, str | None]:
+    """What a change path changes, whatever alias it is written with."""
+    parsed = checks.parse_change_path(path, scenario)
+    assert not isinstance(parsed, str), parsed  # checked by apply()
+    return parsed
 
 
 def to_json(changes: Sequence[Change]) -> dict[str, Any]:

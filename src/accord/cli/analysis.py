@@ -20,7 +20,8 @@ from accord.analysis.precedents import (
     precedents,
     profile_for,
 )
-from accord.analysis.timeline import Timeline, timeline
+from accord.analysis.runs import model_specs
+from accord.analysis.timeline import Timeline
 from accord.cli.common import (
     MODEL_HELP,
     AsOfOption,
@@ -42,8 +43,13 @@ from accord.cli.common import (
     write_output,
     write_screen,
 )
-from accord.cli.execution import OverlayOption, SetOption
-from accord.cli.progress import working
+from accord.cli.execution import (
+    OverlayOption,
+    RecordOption,
+    SetOption,
+    changes_text,
+    run_command,
+)
 from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.deu import load_deu
@@ -130,6 +136,9 @@ def timeline_command(
         ),
     ] = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -137,7 +146,11 @@ def timeline_command(
     scale_min: ScaleMin = None,
     scale_max: ScaleMax = None,
 ) -> None:
-    """The forecast at every dated update (and chosen dates), and which update moved it."""
+    """The forecast at every dated update (and chosen dates), and which update moved it.
+
+    ``--set`` / ``--overlay`` changes are in force at every date: each point shows what
+    ``accord forecast --as-of DATE`` shows with the same changes.
+    """
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
         dates = [parse_date(text, "--date") for text in date or []]
@@ -145,21 +158,45 @@ def timeline_command(
             raise InputError.single(
                 None, "--draws must be 2 or more", path=("--draws",), value=draws
             )
-        with working(f"timeline: {draws or 0:,} draws"):
-            result = timeline(
-                loaded, model or None, dates=[d for d in dates if d], draws=draws, seed=seed
-            )
+        options = {
+            "models": model_specs(model),
+            "dates": [d.isoformat() for d in dates if d],
+            "draws": draws,
+            "seed": seed,
+        }
+        ran = run_command(
+            "timeline",
+            scenario,
+            loaded,
+            None,
+            options,
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"timeline: {draws or 0:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Timeline)
+        changed = ran.results.get("whatif", {}).get("changes")
+
+        def data() -> dict[str, Any]:
+            return ran.results
+
+        def tables() -> list[Any]:
+            shown = _timeline_tables(result)
+            if changed:
+                shown.insert(0, f"What-if, in force at every date: {changes_text(changed)}")
+            return shown
+
         _emit(
             output,
             out,
             force,
             lambda: with_sources(
-                result.to_json(),
-                loaded,
-                max((p.date for p in result.points if p.date), default=None),
+                data(), loaded, max((p.date for p in result.points if p.date), default=None)
             ),
             lambda: _csv(result.rows(), list(result.rows()[0])),
-            lambda: _timeline_tables(result),
+            tables,
         )
     except InputError as error:
         fail(error)

@@ -17,7 +17,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.table import Table
-from typer.core import TyperCommand
+from typer.core import TyperArgument, TyperCommand
 from typer.models import CommandFunctionType
 
 from accord.cli.lazy import LazyGroup
@@ -79,6 +79,9 @@ def _usage_error(error: UsageError) -> NoReturn:
 _METAVARS = {
     "as_of": "DATE",
     "date": "DATE",
+    "deal_file": "DEAL",
+    "files": "FILE",
+    "target": "FILE",
     "out": "FILE",
     "overlay": "FILE",
     "scale_min": "MIN",
@@ -88,11 +91,24 @@ _METAVARS = {
 }
 
 
+class _HumanArgument(TyperArgument):
+    """An argument shown by its name alone (``SCENARIO``, ``FILE...``), never ``<str>``."""
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        """No type after the name: the metavar says what the argument takes."""
+        return None
+
+    def _rich_display_name(self) -> str:
+        return self.display_name_raw + ("..." if self.nargs != 1 else "")
+
+
 def _human_metavar(param: Any) -> None:
-    """Name an option's value as a person would (``--as-of DATE``), not ``<list[str]>``.
+    """Name a value as a person would (``--as-of DATE``, ``SCENARIO``), not ``<list[str]>``.
 
     Choices keep their list (``<table|json|csv|xlsx>``); flags have no value.
     """
+    if isinstance(param, TyperArgument):
+        param.__class__ = _HumanArgument
     if param.metavar is not None or getattr(param, "is_flag", False):
         return
     annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)

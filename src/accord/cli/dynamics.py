@@ -1,12 +1,15 @@
 """``accord war | deal | ratify | simulate``: the war behind the table, deals, ratification, talks.
 
-Each command is a thin call into :mod:`accord.dynamics`; this module only renders the results
-(rich tables, JSON via each result's ``to_json()``, or CSV).
+Each command is a thin call into :mod:`accord.dynamics` through
+:func:`accord.cli.execution.run_command`, which records the run (``--record``, the default; the
+deal's own terms go into the record, so ``accord runs verify`` needs no deal file); this module
+only renders the results (rich tables, JSON via each result's ``to_json()``, or CSV).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import sys
@@ -38,14 +41,14 @@ from accord.cli.common import (
     write_output,
     write_screen,
 )
-from accord.cli.execution import OverlayOption, SetOption
+from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.cli.progress import working
 from accord.cli.shared_odds import shared_odds, tables_with_odds, with_odds
 from accord.dynamics.common import interval
-from accord.dynamics.deal import Deal, Valuation, deal_from_values, evaluate, load_deal
-from accord.dynamics.ratify import Ratification, ratify
-from accord.dynamics.talks import MIN_AGREED_SHARE, STRATEGIES, Simulation, simulate
-from accord.dynamics.war import WarAnalysis, analyse
+from accord.dynamics.deal import Deal, Valuation, deal_from_values, load_deal
+from accord.dynamics.ratify import Ratification
+from accord.dynamics.talks import MIN_AGREED_SHARE, STRATEGIES, Simulation
+from accord.dynamics.war import WarAnalysis, evaluation_date
 from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.compile import label_for
@@ -94,6 +97,14 @@ class ProtocolChoice(StrEnum):
 
 def _draws_option(default_help: str) -> Any:
     return typer.Option("--draws", "-n", help=default_help, metavar="N")
+
+
+def _date(scenario: Scenario, as_of: str | None) -> dt.date | None:
+    """The evaluation date of a run: ``--as-of``, else the scenario's, else its war's."""
+    date = parse_date(as_of)
+    if date is None and scenario.war is not None:
+        return evaluation_date(scenario, None)
+    return date
 
 
 def _whatif(
@@ -191,6 +202,7 @@ def war(
     seed: SeedOption = None,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -198,16 +210,26 @@ def war(
 ) -> None:
     """The bargaining range month by month under each aid regime, and what it does to Nash."""
     try:
-        loaded = _whatif(load(scenario), as_of, set_, overlay)
-        with working(f"war: {draws:,} draws"):
-            result = analyse(
-                loaded,
-                date=parse_date(as_of),
-                regimes=regime or None,
-                months=months,
-                draws=_draws(draws),
-                rng=seed,
-            )
+        loaded = load(scenario)
+        options = {
+            "regimes": regime or None,
+            "months": months,
+            "draws": _draws(draws),
+            "seed": seed,
+        }
+        ran = run_command(
+            "war",
+            scenario,
+            loaded,
+            _date(loaded, as_of),
+            options,
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"war: {draws:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, WarAnalysis)
         _emit(
             output,
             out,
@@ -397,13 +419,18 @@ def _scenario_and_deal(
     seed: int | None,
     sets: list[str] | None = None,
     overlay: Any = None,
-) -> tuple[Scenario, Deal]:
-    """Resolve ``[SCENARIO] DEAL`` (one argument: a deal of the default scenario) or --model."""
+) -> tuple[str, Scenario, Deal]:
+    """Resolve ``[SCENARIO] DEAL`` (one argument: a deal of the default scenario) or --model.
+
+    Returns the scenario's reference, the scenario as loaded (the run applies the what-if
+    changes) and the deal (checked against, or forecast on, the changed scenario).
+    """
     scenario_ref: str = first
     deal_ref: str | None = second
     if second is None and model is None and not _is_scenario(first):
         scenario_ref, deal_ref = DEFAULT_SCENARIO, first
-    loaded = _whatif(load(scenario_ref), as_of, sets, overlay)
+    original = load(scenario_ref)
+    loaded = _whatif(original, as_of, sets, overlay)
     if model is not None:
         if deal_ref is not None:
             raise InputError.single(
@@ -414,11 +441,15 @@ def _scenario_and_deal(
         result = forecast(loaded, [model], date=parse_date(as_of), seed=seed)
         name, only = next(iter(result.models.items()))
         values = {issue: item.value for issue, item in only.issues.items()}
-        return loaded, deal_from_values(
-            loaded,
-            values,
-            deal_id=re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") + "-forecast",
-            title=f"{name} forecast",
+        return (
+            scenario_ref,
+            original,
+            deal_from_values(
+                loaded,
+                values,
+                deal_id=re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") + "-forecast",
+                title=f"{name} forecast",
+            ),
         )
     if deal_ref is None:
         raise InputError.single(
@@ -427,7 +458,24 @@ def _scenario_and_deal(
             path=("DEAL",),
             hint="give a deal file or id (e.g. 28-point), or --model NAME",
         )
-    return loaded, load_deal(deal_ref, loaded)
+    return scenario_ref, original, load_deal(deal_ref, loaded)
+
+
+def _deal_options(
+    chosen: Deal, model: str | None, regime: str | None, draws: int | None, seed: int | None
+) -> dict[str, Any]:
+    """What a deal or ratify record keeps: the deal's terms, and the model that made them."""
+    from accord.analysis.runs import deal_json, model_specs
+
+    options: dict[str, Any] = {
+        "deal": deal_json(chosen),
+        "regime": regime,
+        "draws": draws,
+        "seed": seed,
+    }
+    if model is not None:
+        options["model"] = model_specs([model])[0]
+    return options
 
 
 def _is_scenario(reference: str) -> bool:
@@ -455,6 +503,7 @@ def deal(
     seed: SeedOption = None,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -462,16 +511,23 @@ def deal(
 ) -> None:
     """What a deal is worth to every actor against fighting on, with and without breakdown."""
     try:
-        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed, set_, overlay)
-        with working(f"deal: {draws:,} draws"):
-            result = evaluate(
-                loaded,
-                chosen,
-                date=parse_date(as_of),
-                regime=regime,
-                draws=_draws(draws),
-                rng=seed,
-            )
+        reference, loaded, chosen = _scenario_and_deal(
+            scenario, deal_file, model, as_of, seed, set_, overlay
+        )
+        ran = run_command(
+            "deal",
+            reference,
+            loaded,
+            _date(loaded, as_of),
+            _deal_options(chosen, model, regime, _draws(draws), seed),
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"deal: {draws:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Valuation)
+        with working("deal: the shared odds"):
             shared = shared_odds(
                 loaded, date=parse_date(as_of), runs=_draws(draws), seed=seed, regime=regime
             )
@@ -602,6 +658,7 @@ def ratify_command(
     seed: SeedOption = None,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -613,11 +670,23 @@ def ratify_command(
             raise InputError.single(
                 None, f"--draws must be at least 1, got {draws}", path=("--draws",)
             )
-        loaded, chosen = _scenario_and_deal(scenario, deal_file, model, as_of, seed, set_, overlay)
-        with working(f"ratify: {draws:,} draws"):
-            result = ratify(
-                loaded, chosen, date=parse_date(as_of), regime=regime, draws=draws, rng=seed
-            )
+        reference, loaded, chosen = _scenario_and_deal(
+            scenario, deal_file, model, as_of, seed, set_, overlay
+        )
+        ran = run_command(
+            "ratify",
+            reference,
+            loaded,
+            _date(loaded, as_of),
+            _deal_options(chosen, model, regime, draws, seed),
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"ratify: {draws:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Ratification)
+        with working("ratify: the shared odds"):
             shared = shared_odds(
                 loaded, date=parse_date(as_of), runs=draws, seed=seed, regime=regime
             )
@@ -780,6 +849,7 @@ def simulate_command(
     seed: SeedOption = None,
     set_: SetOption = None,
     overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     sep: SepOption = ",",
     out: OutOption = None,
@@ -790,7 +860,8 @@ def simulate_command(
         if runs is not None:
             sys.stderr.write("note: --runs is deprecated; use -n/--draws (the same number)\n")
             draws = runs
-        loaded = _whatif(load(scenario), as_of, set_, overlay)
+        original = load(scenario)
+        loaded = _whatif(original, as_of, set_, overlay)
         chosen: dict[str, str] = {}
         for item in strategy or []:
             actor, sep, name = item.partition("=")
@@ -811,21 +882,34 @@ def simulate_command(
                     path=("--strategy",),
                     hint=f"use one of: {', '.join(sorted(known))}",
                 )
+        from accord.analysis.runs import deal_json
+
         opening_deal = load_deal(opening, loaded) if opening else None
         if seed is None:  # one seed for the talks and the shared odds, printed with them
             seed = new_seed()
-        with working(f"simulate: {draws:,} talks"):
-            result = simulate(
-                loaded,
-                runs=draws,
-                deadline=deadline,
-                protocol=protocol.value,
-                strategies=chosen,
-                regime=regime,
-                opening=opening_deal,
-                date=parse_date(as_of),
-                rng=seed,
-            )
+        options = {
+            "runs": draws,
+            "deadline": deadline,
+            "protocol": protocol.value,
+            "strategies": chosen,
+            "regime": regime,
+            "opening": None if opening_deal is None else deal_json(opening_deal),
+            "seed": seed,
+        }
+        ran = run_command(
+            "simulate",
+            scenario,
+            original,
+            _date(original, as_of),
+            options,
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"simulate: {draws:,} talks",
+        )
+        result = ran.result
+        assert isinstance(result, Simulation)
+        with working("simulate: the shared odds"):
             shared = shared_odds(
                 loaded,
                 date=parse_date(as_of),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,9 +22,9 @@ import typer
 from rich.table import Table
 
 from accord.analysis import whatif
-from accord.analysis.runs import RunOutput, execute, with_seed
+from accord.analysis.runs import COUNTED, WHOLE, RunOutput, execute, with_seed
 from accord.cli.common import console
-from accord.cli.progress import progress_bar
+from accord.cli.progress import ProgressBar, progress_bar, working
 from accord.cli.unsaved import UNSAVED
 from accord.engines.local import open_engine
 from accord.errors import InputError
@@ -91,15 +92,24 @@ def run_command(
     label: str = "running",
 ) -> RunOutput:
     """Check inputs and the store, run ``kind`` on an engine, record it, return the output."""
-    current = whatif.current(scenario, date)
     changes = whatif.gather(sets or [], overlay)
-    whatif.apply(current, changes)
+    if kind in WHOLE:
+        # Runs over the whole history keep the dated updates; the changes hold at every date.
+        current = scenario
+        whatif.throughout(current, changes)
+    else:
+        current = whatif.current(scenario, date)
+        whatif.apply(current, changes)
     full = with_seed({**options, "changes": whatif.to_json(changes)}, kind)
     store = RunStore() if record else None
     if store is not None:
         store.check()
     started = time.perf_counter()
-    with open_engine(jobs, workers, scheduler) as engine, progress_bar(label) as bar:
+    # Kinds that count their steps get a bar; the others (one library call) a moving one.
+    shown: AbstractContextManager[ProgressBar | None] = (
+        progress_bar(label) if kind in COUNTED else working(label)
+    )
+    with open_engine(jobs, workers, scheduler) as engine, shown as bar:
         output = execute(kind, current, full, engine=engine, progress=bar)
         description = engine.description
     seconds = time.perf_counter() - started
@@ -128,8 +138,7 @@ def whatif_table(scenario: Scenario, results: Mapping[str, Any]) -> Table | None
     block = results.get("whatif")
     if not block:
         return None
-    changes = ", ".join(f"{path}={_number_text(value)}" for path, value in block["changes"].items())
-    table = Table(title=f"What-if: {changes}")
+    table = Table(title=f"What-if: {changes_text(block['changes'])}")
     for column in ("Issue", "Model", "Baseline", "What-if", "Change"):
         table.add_column(column, justify="left" if column in ("Issue", "Model") else "right")
     difference: Mapping[str, Mapping[str, Mapping[str, float]]] = block["difference"]
@@ -149,6 +158,11 @@ def whatif_table(scenario: Scenario, results: Mapping[str, Any]) -> Table | None
                 end_section=row == len(models) - 1,
             )
     return table
+
+
+def changes_text(changes: Mapping[str, Mapping[str, Any]]) -> str:
+    """``PATH=VALUE, ...`` for what-if changes in their JSON form (:func:`whatif.to_json`)."""
+    return ", ".join(f"{path}={_number_text(value)}" for path, value in changes.items())
 
 
 def _number_text(value: Mapping[str, Any]) -> str:

@@ -8,7 +8,7 @@ import io
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.linkage import Linkage, linkage
+from accord.analysis.linkage import Linkage
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -23,6 +23,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
+from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.provenance import with_sources
@@ -34,6 +35,9 @@ TRADES_SHOWN = 20
 def linkage_command(
     scenario: ScenarioArgument = DEFAULT_SCENARIO,
     as_of: AsOfOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
     force: ForceOption = False,
@@ -41,7 +45,19 @@ def linkage_command(
     """Two-issue trades among the veto players, and the smallest package better than no deal."""
     try:
         loaded = load(scenario)
-        result = linkage(loaded, date=parse_date(as_of))
+        ran = run_command(
+            "linkage",
+            scenario,
+            loaded,
+            parse_date(as_of),
+            {},
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label="linkage",
+        )
+        result = ran.result
+        assert isinstance(result, Linkage)
         if output is OutputFormat.table:
             screen = console()
             screen.print(f"[bold]{escape(result.verdict())}[/bold]")

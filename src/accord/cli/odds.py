@@ -13,6 +13,7 @@ from accord.analysis.ledger import Replay, Row, gather_events, replay, score
 from accord.analysis.odds import Odds, odds
 from accord.analysis.runs import execute
 from accord.cli.common import (
+    AccordTyper,
     AsOfOption,
     ForceOption,
     FormatOption,
@@ -39,13 +40,15 @@ RunsOption = Annotated[
         "--draws", "-n", metavar="N", help="Draws of the scenario, each with simulated talks."
     ),
 ]
-SeedZero = Annotated[int, typer.Option(help="Seed (default 0: reruns give the same numbers).")]
+SeedZero = Annotated[
+    int, typer.Option(help="Seed (default 0: reruns give the same numbers).", metavar="SEED")
+]
 EventsOption = Annotated[
     Path | None,
     typer.Option("--events", metavar="FILE", help="Extra events (YAML/JSON list) to include."),
 ]
 
-ledger_app = typer.Typer(
+ledger_app = AccordTyper(
     help="The track record: replay dated probabilities of the scenario's events, and score "
     "the resolved ones.",
     no_args_is_help=True,

@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from accord.analysis.robustness import Robustness, robustness
+from accord.analysis.robustness import Robustness
+from accord.analysis.runs import model_specs
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -29,7 +30,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
-from accord.cli.progress import progress_bar
+from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.provenance import with_sources
@@ -94,6 +95,9 @@ def robustness_command(
     ] = None,
     as_of: AsOfOption = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
     force: ForceOption = False,
@@ -103,10 +107,19 @@ def robustness_command(
     """Rerun the models leaving each actor out, with the parties only, and with each bloc merged."""
     try:
         loaded = load(scenario, scale_min=scale_min, scale_max=scale_max)
-        with progress_bar("structural variants") as bar:
-            result = robustness(
-                loaded, model or None, date=parse_date(as_of), seed=seed, progress=bar
-            )
+        ran = run_command(
+            "robustness",
+            scenario,
+            loaded,
+            parse_date(as_of),
+            {"models": model_specs(model), "seed": seed},
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label="structural variants",
+        )
+        result = ran.result
+        assert isinstance(result, Robustness)
         if output is OutputFormat.json:
             write_output(
                 json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force

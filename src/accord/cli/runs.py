@@ -51,6 +51,12 @@ def _summary(record: Record) -> str:
         parts.append(f"{options.get('method')}, {options.get('grouping')}")
     if record.kind == "levers":
         parts.append(f"actor {options.get('actor')}")
+    if record.kind in ("deal", "ratify") and isinstance(options.get("deal"), dict):
+        parts.append(f"deal {options['deal'].get('id')}")
+    if record.kind == "simulate":
+        parts.append(f"{int(options.get('runs', 0)):,} talks, {options.get('protocol')}")
+    if options.get("regime") or options.get("regimes"):
+        parts.append(f"regime {options.get('regime') or ', '.join(options['regimes'])}")
     if options.get("changes"):
         parts.append(f"{len(options['changes'])} what-if")
     return "; ".join(parts)

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from accord.analysis.zone import Zone, zone
+from accord.analysis.zone import Zone
 from accord.cli.common import (
     AsOfOption,
     ForceOption,
@@ -28,6 +28,7 @@ from accord.cli.common import (
     parse_date,
     write_output,
 )
+from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
 from accord.scenario.provenance import with_sources
@@ -47,6 +48,9 @@ def zone_command(
         ),
     ] = None,
     seed: SeedOption = None,
+    set_: SetOption = None,
+    overlay: OverlayOption = None,
+    record: RecordOption = True,
     output: FormatOption = OutputFormat.table,
     out: OutOption = None,
     force: ForceOption = False,
@@ -60,7 +64,19 @@ def zone_command(
             raise InputError.single(
                 None, "--draws must be 1 or more", path=("--draws",), value=draws
             )
-        result = zone(loaded, date=parse_date(as_of), draws=draws, seed=0 if seed is None else seed)
+        ran = run_command(
+            "zone",
+            scenario,
+            loaded,
+            parse_date(as_of),
+            {"draws": draws, "seed": 0 if seed is None else seed},
+            sets=set_,
+            overlay=overlay,
+            record=record,
+            label=f"zone: {draws or 0:,} draws",
+        )
+        result = ran.result
+        assert isinstance(result, Zone)
         if output is OutputFormat.json:
             write_output(
                 json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force

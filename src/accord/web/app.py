@@ -204,6 +204,24 @@ async def _too_large(send: Send, limit: int) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+class RangeEdit(BaseModel):
+    """An edited range: ``low`` to ``high``, with an optional most likely value ``mode``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    low: FiniteFloat
+    mode: FiniteFloat | None = None
+    high: FiniteFloat
+
+
+Edits = dict[str, FiniteFloat | RangeEdit]
+EDITS_HELP = (
+    "Changed values by path: ACTOR.capability, ACTOR.position.ISSUE, ACTOR.salience.ISSUE, "
+    "ACTOR.red_line.ISSUE (in the issue's unit or on the salience scale), or issue.ISSUE."
+    "status_quo; a number, or a range {low, mode, high} (mode optional)."
+)
+
+
 class RunRequest(BaseModel):
     """What to run: a scenario (built-in id or a full scenario object), date, models, edits."""
 
@@ -221,12 +239,7 @@ class RunRequest(BaseModel):
         default=1, ge=1, le=MAX_DRAWS, description="Sampled draws; 1 = point values."
     )
     seed: int | None = Field(default=None, ge=0, le=2**32 - 1)
-    edits: dict[str, FiniteFloat] = Field(
-        default_factory=dict,
-        description="Changed values by path: ACTOR.capability, ACTOR.position.ISSUE, "
-        "ACTOR.salience.ISSUE (in the issue's unit or on the salience scale).",
-        max_length=2000,
-    )
+    edits: Edits = Field(default_factory=dict, description=EDITS_HELP, max_length=2000)
     analyses: list[
         Literal[
             "timeline",
@@ -270,7 +283,7 @@ class ViewRequest(BaseModel):
 class ExportRequest(ViewRequest):
     """A scenario, a date and edits, to save the edited scenario as a file."""
 
-    edits: dict[str, float] = Field(default_factory=dict, max_length=2000)
+    edits: Edits = Field(default_factory=dict, description=EDITS_HELP, max_length=2000)
 
 
 def model_parameters(cls: type) -> list[dict[str, Any]]:
@@ -298,19 +311,26 @@ def model_parameters(cls: type) -> list[dict[str, Any]]:
 
 
 def model_with_options(name: str, options: dict[str, Any]) -> Any:
-    """The model ``name`` with ``options`` as parameters, each checked against its choices."""
-    model = get_model(name)
-    described = {item["name"]: item for item in model_parameters(type(model))}
-    for key, value in options.items():
-        item = described.get(key)
-        if item is not None and item["choices"] is not None and value not in item["choices"]:
-            raise InputError.single(
-                None,
-                f"{name}'s {key} cannot be {value!r}",
-                path=("options", name, key),
-                hint=f"use one of: {', '.join(map(str, item['choices']))}",
-            )
-    return get_model(name, **options) if options else model
+    """The model ``name`` with ``options`` as parameters, checked as ``-m NAME:KEY=VALUE`` is.
+
+    The errors are the command line's (a bad choice lists the allowed values), with the field
+    ``options.NAME.KEY``.
+    """
+    try:
+        return get_model(name, **options)
+    except InputError as error:
+        raise InputError(
+            error.file,
+            [
+                dataclasses.replace(
+                    problem,
+                    path=("options", *problem.path[1:])
+                    if problem.path[:1] == ("model",)
+                    else problem.path,
+                )
+                for problem in error.problems
+            ],
+        ) from None
 
 
 def _errors(status: int, error: InputError, *, file: str | None = None) -> JSONResponse:
@@ -370,14 +390,28 @@ def scenario_from(reference: str | dict[str, Any], builtins: Builtins = _BUILTIN
     return builtins.get(reference)
 
 
-def edit_changes(edits: dict[str, float]) -> list[whatif.Change]:
-    """The dashboard's edited cells as what-if changes (analyst's estimates)."""
-    return [
-        whatif.Change(
-            path, Number(value=value, estimate=True, note="edited in the dashboard"), EDITS
+def edit_changes(edits: Edits) -> list[whatif.Change]:
+    """The dashboard's edited cells as what-if changes (analyst's estimates).
+
+    A number or a range, checked as ``--set PATH=VALUE`` is (a range with low above high is
+    refused with the command line's message, field ``edits.PATH``).
+    """
+    changes = []
+    for path, value in sorted(edits.items()):
+        raw = value if isinstance(value, float | int) else value.model_dump(exclude_none=True)
+        number = whatif.to_number(raw, EDITS, ("edits", path)).model_copy(
+            update={"estimate": True, "note": "edited in the dashboard"}
         )
+        changes.append(whatif.Change(path, number, EDITS))
+    return changes
+
+
+def edits_json(edits: Edits) -> dict[str, Any]:
+    """The edits as sent, for the run's JSON: a number or ``{low, mode, high}`` by path."""
+    return {
+        path: value if isinstance(value, float | int) else value.model_dump(exclude_none=True)
         for path, value in sorted(edits.items())
-    ]
+    }
 
 
 def check_edits(scenario: Scenario, changes: list[whatif.Change], date: dt.date | None) -> None:
@@ -419,11 +453,19 @@ def scenario_view(scenario: Scenario, date: dt.date | None) -> dict[str, Any]:
                 "name": a.name,
                 "capability": a.capability.point,
                 "positions": {k: v.point for k, v in a.positions.items()},
+                "ranges": {k: _range(v) for k, v in a.positions.items() if v.is_ranged},
+                "red_lines": {k: v.point for k, v in a.red_line.items()},
                 "salience": {k: v.point for k, v in a.salience.items()},
             }
             for a in current.actors
         ],
     }
+
+
+def _range(number: Number) -> dict[str, float | None]:
+    """A ranged number as the editor shows it: low, mode (``None`` for uniform), high."""
+    assert number.low is not None and number.high is not None
+    return {"low": number.low, "mode": number.mode, "high": number.high}
 
 
 def _docs_page(schema: dict[str, Any]) -> str:
@@ -719,8 +761,14 @@ def create_app(
 
         client = http.client.host if http.client else ""
         light = request.draws == 1 and not analyses
+        inputs: dict[str, Any] = {}
+        if request.edits:
+            inputs["edits"] = edits_json(request.edits)
+        options = {name: dict(request.options[name]) for name in names if request.options.get(name)}
+        if options:
+            inputs["options"] = options
         try:
-            run = runner.start(job, client=client, light=light)
+            run = runner.start(job, client=client, light=light, inputs=inputs)
         except Busy as busy:
             return _message(429, "runs", busy.message, "cancel a run with DELETE /api/runs/ID")
         return JSONResponse(run.status(), status_code=202)
@@ -747,6 +795,11 @@ def create_app(
             return _message(404, "run", f"no run {run_id!r}")
         return JSONResponse(run.status())
 
+    def forecast_payload(run: Run) -> dict[str, Any]:
+        """The forecast's JSON with what the run was asked for: edits and model options."""
+        assert run.context is not None
+        return {**report_context.forecast_json(run.context), **run.inputs}
+
     @app.get("/api/runs/{run_id}/result", summary="A finished run: forecast and sections")
     def result(run_id: str) -> Response:
         run = finished(run_id)
@@ -754,10 +807,7 @@ def create_app(
             return run
         assert run.context is not None
         return JSONResponse(
-            {
-                "forecast": report_context.forecast_json(run.context),
-                "sections": sections_payload(run.context),
-            }
+            {"forecast": forecast_payload(run), "sections": sections_payload(run.context)}
         )
 
     @app.get("/api/runs/{run_id}/forecast.json", summary="Download the forecast as JSON")
@@ -767,7 +817,7 @@ def create_app(
             return run
         assert run.context is not None
         text = json.dumps(
-            report_context.forecast_json(run.context),
+            forecast_payload(run),
             indent=2,
             ensure_ascii=False,
             allow_nan=False,

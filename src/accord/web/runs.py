@@ -53,6 +53,8 @@ class Run:
     cancel_requested: bool = False
     client: str = ""
     light: bool = False
+    inputs: dict[str, Any] = field(default_factory=dict)
+    """What the run was asked for beyond the forecast's own JSON: edits and model options."""
 
     def cancelled(self) -> bool:
         """Whether the run should stop: cancelled by the user or past its deadline."""
@@ -118,13 +120,24 @@ class Runner:
         if stopped:
             self.open()
 
-    def start(self, job: Callable[[Run], Context], *, client: str = "", light: bool = False) -> Run:
+    def start(
+        self,
+        job: Callable[[Run], Context],
+        *,
+        client: str = "",
+        light: bool = False,
+        inputs: dict[str, Any] | None = None,
+    ) -> Run:
         """Queue ``job``; it gets the run to report progress and check for cancellation.
+
+        ``inputs`` (edits, model options) are kept with the run, for its JSON.
 
         Raises :class:`Busy` when the client, or everyone together, has too many runs that
         have not ended.
         """
-        run = Run(secrets.token_hex(8), self.deadline_s, client=client, light=light)
+        run = Run(
+            secrets.token_hex(8), self.deadline_s, client=client, light=light, inputs=inputs or {}
+        )
         with self._lock:
             if not self._open:
                 raise Busy("the server is shutting down; retry once it is back")

@@ -7,7 +7,7 @@
     scenario: null,      // a built-in id, or a scenario object from /api/upload
     uploadedName: null,
     view: null,          // values as of the chosen date (POST /api/view)
-    edits: {},           // path -> number, e.g. "russia.position.donbas": 80
+    edits: {},           // path -> number or {low, mode, high}, e.g. "russia.position.donbas": 80
     runId: null,
     polling: null,
     ready: false,
@@ -179,31 +179,128 @@
     renderTable();
   }
 
-  function cell(row, path, value, min, max) {
-    var td = document.createElement("td");
+  function numberInput(path, min, max) {
     var input = document.createElement("input");
     input.type = "number";
     input.step = "any";
-    if (min !== null) { input.min = min; }
-    if (max !== null) { input.max = max; }
-    input.dataset.path = path;
+    if (min !== null && min !== undefined) { input.min = min; }
+    if (max !== null && max !== undefined) { input.max = max; }
     input.setAttribute("aria-label", path);
-    var edited = Object.prototype.hasOwnProperty.call(state.edits, path);
-    input.value = edited ? state.edits[path] : value;
-    if (edited) { input.classList.add("edited"); }
-    input.addEventListener("change", function () {
-      var number = parseFloat(input.value);
-      if (isNaN(number)) { delete state.edits[path]; input.value = value; input.classList.remove("edited"); }
-      else if (number === value) { delete state.edits[path]; input.classList.remove("edited"); }
-      else { state.edits[path] = number; input.classList.add("edited"); }
-      clearCellError(input);
-      countEdits();
-    });
-    td.appendChild(input);
+    return input;
+  }
+
+  function errorSpan(td, path) {
     var error = document.createElement("span");
     error.className = "cell-error";
     error.dataset.errorFor = path;
     td.appendChild(error);
+  }
+
+  // One editable number. ``value`` null: none yet (a red line the actor has not stated).
+  function cell(row, path, value, min, max) {
+    var td = document.createElement("td");
+    var input = numberInput(path, min, max);
+    input.dataset.path = path;
+    if (value === null || value === undefined) { value = null; input.placeholder = "none"; }
+    var edited = typeof state.edits[path] === "number";
+    input.value = edited ? state.edits[path] : (value === null ? "" : value);
+    if (edited) { input.classList.add("edited"); }
+    input.addEventListener("change", function () {
+      var number = parseFloat(input.value);
+      if (isNaN(number)) {
+        delete state.edits[path]; input.value = value === null ? "" : value;
+        input.classList.remove("edited");
+      } else if (number === value) { delete state.edits[path]; input.classList.remove("edited"); }
+      else { state.edits[path] = number; input.classList.add("edited"); }
+      clearCellError(input);
+      syncPosition(path);
+      countEdits();
+    });
+    td.appendChild(input);
+    errorSpan(td, path);
+    row.appendChild(td);
+  }
+
+  // A position's point and range cells show one edit: after either changes, redraw the other.
+  function syncPosition(path) {
+    var edit = state.edits[path];
+    var point = document.querySelector("#values input[data-path='" + CSS.escape(path) + "']");
+    var parts = document.querySelectorAll("#values input[data-range-path='" + CSS.escape(path) + "']");
+    if (!point || !parts.length) { return; }
+    var original = originalPoint(path);
+    var range = originalRange(path);
+    if (typeof edit === "object") {
+      point.value = edit.mode !== undefined ? edit.mode : (edit.low + edit.high) / 2;
+    } else {
+      point.value = typeof edit === "number" ? edit : original;
+    }
+    point.classList.toggle("edited", edit !== undefined);
+    var shown = typeof edit === "object" ? edit : (typeof edit === "number" ? null : range);
+    parts.forEach(function (input) {
+      var value = shown ? shown[input.dataset.part] : null;
+      input.value = value === null || value === undefined ? "" : value;
+      input.classList.toggle("edited", typeof edit === "object");
+    });
+  }
+
+  function actorOf(path) {
+    var id = path.split(".")[0];
+    return (state.view.actors || []).filter(function (a) { return a.id === id; })[0];
+  }
+
+  function originalPoint(path) {
+    var actor = actorOf(path);
+    return actor ? actor.positions[path.split(".")[2]] : null;
+  }
+
+  function originalRange(path) {
+    var actor = actorOf(path);
+    return actor ? (actor.ranges || {})[path.split(".")[2]] || null : null;
+  }
+
+  function sameRange(a, b) {
+    return !!a && !!b && a.low === b.low && a.high === b.high &&
+      (a.mode === undefined ? null : a.mode) === (b.mode === undefined ? null : b.mode);
+  }
+
+  // A position's range: low, mode (optional: blank for a uniform range) and high. An edited
+  // range replaces the position (an edited point replaces the range), as --set PATH={...} does.
+  function rangeCell(row, path, range, min, max) {
+    var td = document.createElement("td");
+    td.className = "range";
+    var edit = state.edits[path];
+    var shown = edit && typeof edit === "object" ? edit : range;
+    var inputs = {};
+    ["low", "mode", "high"].forEach(function (part, index) {
+      var input = numberInput(path + " " + part, min, max);
+      input.dataset.rangePath = path;
+      input.dataset.part = part;
+      input.placeholder = part;
+      var value = shown ? shown[part] : null;
+      input.value = value === null || value === undefined ? "" : value;
+      if (edit && typeof edit === "object") { input.classList.add("edited"); }
+      input.addEventListener("change", function () {
+        var low = parseFloat(inputs.low.value);
+        var high = parseFloat(inputs.high.value);
+        var mode = parseFloat(inputs.mode.value);
+        var blank = ["low", "mode", "high"].every(function (k) { return inputs[k].value === ""; });
+        if (blank || isNaN(low) || isNaN(high)) {
+          if (typeof state.edits[path] === "object") { delete state.edits[path]; }
+          if (!blank) { return; }  // wait until both ends are given
+        } else {
+          var next = {low: low, high: high};
+          if (!isNaN(mode)) { next.mode = mode; }
+          if (sameRange(next, range)) { delete state.edits[path]; }
+          else { state.edits[path] = next; }
+        }
+        syncPosition(path);
+        countEdits();
+      });
+      inputs[part] = input;
+      td.appendChild(input);
+      if (index < 2) { td.appendChild(document.createTextNode(" ")); }
+    });
+    errorSpan(td, path + "#range");
     row.appendChild(td);
   }
 
@@ -227,10 +324,15 @@
       name.textContent = actor.name;
       row.appendChild(name);
       cell(row, actor.id + ".capability", actor.capability, 0, null);
-      cell(row, actor.id + ".position." + issueId, actor.positions[issueId], issue.min, issue.max);
+      var position = actor.id + ".position." + issueId;
+      cell(row, position, actor.positions[issueId], issue.min, issue.max);
+      rangeCell(row, position, (actor.ranges || {})[issueId] || null, issue.min, issue.max);
+      cell(row, actor.id + ".red_line." + issueId, (actor.red_lines || {})[issueId],
+           issue.min, issue.max);
       cell(row, actor.id + ".salience." + issueId, actor.salience[issueId],
            view.salience_scale.min, view.salience_scale.max);
       body.appendChild(row);
+      syncPosition(position);
     });
     countEdits();
   }
@@ -240,13 +342,26 @@
     setText("edit-count", count ? count + " edited value" + (count > 1 ? "s" : "") : "");
   }
 
+  // Mark a model option the server refused (field options.MODEL.PARAMETER).
+  function optionError(field, e) {
+    var parts = field.split(".");
+    var input = document.querySelector("#model-options-body [data-model='" + CSS.escape(parts[1] || "") +
+      "'][data-parameter='" + CSS.escape(parts[2] || "") + "']");
+    if (!input) { return false; }
+    input.classList.add("invalid");
+    $("model-options").open = true;
+    return true;
+  }
+
   function showFieldErrors(errors) {
     var general = [];
     (errors || []).forEach(function (e) {
       var field = e.field || "";
+      if (field.indexOf("options.") === 0) { optionError(field, e); }
       if (field.indexOf("edits.") === 0) {
         var path = field.slice(6);
-        var input = document.querySelector("#values input[data-path='" + CSS.escape(path) + "']");
+        var input = document.querySelector("#values input[data-path='" + CSS.escape(path) + "']") ||
+          document.querySelector("#values input[data-range-path='" + CSS.escape(path) + "']");
         if (input) {
           input.classList.add("invalid");
           input.parentNode.querySelector(".cell-error").textContent = e.message + (e.hint ? " — " + e.hint : "");
@@ -293,7 +408,8 @@
 
   function copy(object) { return JSON.parse(JSON.stringify(object)); }
 
-  function requestFor(edits) {
+  // ``options``: model options by model (default: those chosen on the page).
+  function requestFor(edits, options) {
     var draws = parseInt($("draws").value, 10) || 1;
     var seedText = $("seed").value;
     return {
@@ -303,31 +419,35 @@
       draws: draws,
       seed: seedText === "" ? null : parseInt(seedText, 10),
       edits: edits,
-      options: modelOptions(),
+      options: options === undefined ? modelOptions() : options,
       analyses: Array.prototype.slice.call(document.querySelectorAll("#analyses input:checked"))
         .map(function (input) { return input.value; })
     };
   }
 
-  // What a baseline must share with a what-if to be comparable with it.
+  // What a baseline must share with a what-if to be comparable with it. The baseline runs
+  // each model with its default options: options chosen on the page are part of the what-if.
   function baselineKey(request) {
     var scenario = typeof request.scenario === "string" ? request.scenario : state.uploadedName;
-    return JSON.stringify([scenario, request.as_of, request.models, request.draws, request.seed,
-                           request.options]);
+    return JSON.stringify([scenario, request.as_of, request.models, request.draws, request.seed]);
   }
 
   // Run the forecast, then (for a what-if) compare it with a baseline run of the same settings.
   function run() {
     setText("run-error", "");
     document.querySelectorAll("#values input.invalid").forEach(clearCellError);
+    document.querySelectorAll("#model-options-body .invalid").forEach(function (input) {
+      input.classList.remove("invalid");
+    });
     var edits = copy(state.edits);
-    var whatIf = Object.keys(edits).length > 0;
-    var request = requestFor(edits);
+    var options = modelOptions();
+    var whatIf = Object.keys(edits).length > 0 || Object.keys(options).length > 0;
+    var request = requestFor(edits, options);
     var key = baselineKey(request);
     setRunning(true);
     var first = Promise.resolve(true);
     if (whatIf && (!state.baseline || state.baseline.key !== key)) {
-      var base = requestFor({});
+      var base = requestFor({}, {});
       base.analyses = [];
       setText("status", "baseline");
       first = startRun(base).then(function (done) {
@@ -342,7 +462,7 @@
         setRunning(false);
         if (!done) { return null; }
         if (!whatIf) { state.baseline = {key: key, forecast: done.data.forecast}; }
-        showResult(done.id, done.data, whatIf ? edits : null);
+        showResult(done.id, done.data, whatIf ? {edits: edits, options: options} : null);
         return done;
       });
     });
@@ -398,10 +518,10 @@
     });
   }
 
-  function showResult(id, data, edits) {
+  function showResult(id, data, whatIf) {
     renderResults(data.sections);
-    if (edits && state.baseline) {
-      addEditList(edits);
+    if (whatIf && state.baseline) {
+      addEditList(whatIf.edits, whatIf.options);
       addChangeColumn(state.baseline.forecast, data.forecast);
     }
     var base = "/api/runs/" + id;
@@ -428,8 +548,18 @@
     var actor = (state.view.actors || []).filter(function (a) { return a.id === parts[0]; })[0];
     if (!actor) { return null; }
     if (parts[1] === "capability") { return actor.capability; }
-    var table = parts[1] === "position" ? actor.positions : actor.salience;
-    return table ? table[parts[2]] : null;
+    var table = {position: actor.positions, salience: actor.salience,
+                 red_line: actor.red_lines || {}}[parts[1]];
+    var value = table ? table[parts[2]] : null;
+    var range = parts[1] === "position" ? (actor.ranges || {})[parts[2]] : null;
+    return range ? rangeText(range) : value;
+  }
+
+  function rangeText(value) {
+    if (value === null || value === undefined) { return "none"; }
+    if (typeof value !== "object") { return String(value); }
+    var mode = value.mode === null || value.mode === undefined ? "" : value.mode + " ";
+    return "[" + value.low + " " + mode + value.high + "]";
   }
 
   function digitsFor(issueId) {
@@ -444,21 +574,39 @@
     return (value > 0 ? "+" : "-") + text;
   }
 
-  // The edits of a what-if, listed above its results.
-  function addEditList(edits) {
+  function optionDefault(model, parameter) {
+    var input = document.querySelector("#model-options-body [data-model='" + CSS.escape(model) +
+      "'][data-parameter='" + CSS.escape(parameter) + "']");
+    return input ? JSON.parse(input.dataset.default) : null;
+  }
+
+  // The edits and model options of a what-if, listed above its results.
+  function addEditList(edits, options) {
     var section = document.createElement("section");
     section.id = "section-whatif";
     var title = document.createElement("h2");
-    title.textContent = "What-if: " + Object.keys(edits).length + " edited value" +
-      (Object.keys(edits).length > 1 ? "s" : "") + ", compared with the baseline";
+    var count = Object.keys(edits).length;
+    Object.keys(options || {}).forEach(function (model) { count += Object.keys(options[model]).length; });
+    title.textContent = "What-if: " + count + " change" + (count > 1 ? "s" : "") +
+      ", compared with the baseline (each model with its default options)";
     section.appendChild(title);
     var list = document.createElement("ul");
     list.id = "edit-list";
     Object.keys(edits).sort().forEach(function (path) {
       var item = document.createElement("li");
+      item.dataset.path = path;
       var was = originalValue(path);
-      item.textContent = path + ": " + (was === null || was === undefined ? "?" : was) + " → " + edits[path];
+      item.textContent = path + ": " + rangeText(was) + " → " + rangeText(edits[path]);
       list.appendChild(item);
+    });
+    Object.keys(options || {}).sort().forEach(function (model) {
+      Object.keys(options[model]).sort().forEach(function (parameter) {
+        var item = document.createElement("li");
+        item.dataset.option = model + "." + parameter;
+        item.textContent = "model " + model + ": " + parameter + " " +
+          String(optionDefault(model, parameter)) + " → " + String(options[model][parameter]);
+        list.appendChild(item);
+      });
     });
     section.appendChild(list);
     var results = $("results");
@@ -480,7 +628,9 @@
       var model = row.dataset.model;
       var td = document.createElement("td");
       td.className = "num change";
-      var before = baseline.models[model] && baseline.models[model].issues[issue];
+      // A model run with options (eum[variant=paper]) is compared with its default run (eum).
+      var plain = baseline.models[model] ? model : model.replace(/\[.*\]$/, "");
+      var before = baseline.models[plain] && baseline.models[plain].issues[issue];
       var after = forecast.models[model] && forecast.models[model].issues[issue];
       if (before && after) {
         var change = after.value - before.value;
