@@ -12,7 +12,8 @@ sensitivity screen and the levers), lists the built-in scenarios, and retries af
 second when the server answers 429 (its quota). Meanwhile one prober calls ``/api/health``
 every 50 ms, and every 10 s a small run (``emission-1994``, point forecast, one model) is
 started and polled until it is done. The figures: health latency p50/p99, the small runs'
-time to done, and how many heavy runs were accepted and refused.
+time to done, and how many heavy runs were accepted and refused, with the code's folder (set
+``PYTHONPATH`` to compare two trees) and the load averages before and after.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def load() -> str:
+    """The machine's 1-, 5- and 15-minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -69,10 +75,14 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the dashboard did not start")
             time.sleep(0.2)
+        import accord
+
+        print(f"code: {Path(accord.__file__).parent}; load average {load()}")
         print("baseline, no clients:")
         run(url, 0, 10.0)
         print("under load:")
         run(url, options.clients, options.seconds)
+        print(f"load average after: {load()}")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -2,7 +2,7 @@
 
 Everything it computes goes through the library (:func:`accord.report.context.build`,
 :mod:`accord.report.sections`, :func:`accord.report.html.report_html`); the app only checks
-input, runs jobs in a small thread pool and serves results. Safety rules:
+input, runs jobs in worker processes and serves results. Safety rules:
 
 * built-in scenarios are looked up by id in the package, never by a path from the client;
 * an upload is never written to disk; it has a size limit, an allowed-suffix list and a
@@ -14,7 +14,10 @@ input, runs jobs in a small thread pool and serves results. Safety rules:
 * run requests are checked and capped before they are queued (models deduplicated, lists
   bounded), each client may have a few runs queued or running and the server a bounded number
   in all (429 beyond), and light runs have a worker of their own;
-* built-in scenarios are read once; ``/api/health`` does no work and runs on the event loop;
+* runs are computed in worker processes at a lower CPU priority (:mod:`accord.web.workers`),
+  which also encode each result page, so the server's event loop is never held up by them;
+* built-in scenarios are read once; ``/api/health`` does no work (no lock, file or queue) and
+  runs on the event loop;
 * only requests whose ``Host`` header names this machine (localhost names and the bound
   address, plus ``accord serve --allow-host``) are served, so DNS rebinding cannot reach it;
 * plotly.js comes from the installed plotly package; ``/docs`` is a plain page generated from
@@ -46,7 +49,7 @@ from accord.analysis import whatif
 from accord.errors import ErrorDetail, InputError
 from accord.models.base import default_models, get_model, registry
 from accord.report import context as report_context
-from accord.report.html import plotly_js, report_html, sections_payload
+from accord.report.html import plotly_js, report_html
 from accord.report.terminal import forecast_csv
 from accord.scenario.compile import as_of
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, load, parse
@@ -54,6 +57,7 @@ from accord.scenario.schema import Number, Scenario
 from accord.territory.geometry import ControlArea
 from accord.web.parsing import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, UploadParser
 from accord.web.runs import MAX_ACTIVE, PER_CLIENT, Busy, Run, Runner, problem_json
+from accord.web.workers import WORKER_NICE, Workers, build_run, result_json
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -453,6 +457,7 @@ def create_app(
     max_active_runs: int = MAX_ACTIVE,
     parse_timeout_s: float = PARSE_TIMEOUT_S,
     parse_memory_bytes: int = PARSE_MEMORY_BYTES,
+    worker_nice: int = WORKER_NICE,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -476,12 +481,15 @@ def create_app(
         Runs queued or running, per client address and in all.
     parse_timeout_s, parse_memory_bytes
         Bounds on reading one upload.
+    worker_nice
+        How much the run worker processes lower their CPU priority below the server's.
     """
     folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
     runner = Runner(
         deadline_s=run_deadline_s, per_client=runs_per_client, max_active=max_active_runs
     )
     parser = UploadParser(parse_timeout_s, parse_memory_bytes)
+    workers = Workers(nice=worker_nice)
     builtins = Builtins()
     app = FastAPI(
         title="accord",
@@ -493,8 +501,11 @@ def create_app(
     app.state.runner = runner
     app.state.data_dir = folder
     app.state.parser = parser
+    app.state.workers = workers
     app.router.add_event_handler("startup", runner.reopen)
+    app.router.add_event_handler("startup", workers.reopen)
     app.router.add_event_handler("shutdown", runner.shutdown)
+    app.router.add_event_handler("shutdown", workers.close)
     app.router.add_event_handler("shutdown", parser.close)
 
     @app.exception_handler(RequestValidationError)
@@ -654,6 +665,12 @@ def create_app(
     def start(request: RunRequest, http: Request) -> Response:
         if request.draws > max_draws:
             return _message(422, "draws", f"at most {max_draws:,} draws", "use fewer draws")
+        client = http.client.host if http.client else ""
+        light = request.draws == 1 and not request.analyses
+        try:
+            runner.admit(client=client, light=light)
+        except Busy as busy:
+            return _message(429, "runs", busy.message, "cancel a run with DELETE /api/runs/ID")
         try:
             base = scenario_from(request.scenario, builtins)
             changes = edit_changes(request.edits)
@@ -675,10 +692,9 @@ def create_app(
             return _message(422, "options", str(error), "see GET /api/models for the parameters")
 
         def job(run: Run) -> report_context.Context:
-            def progress(fraction: float, message: str) -> None:
-                run.progress, run.message = fraction, message
-
-            return report_context.build(
+            built = workers.call(
+                run,
+                build_run,
                 base,
                 models=chosen,
                 date=request.as_of,
@@ -686,13 +702,11 @@ def create_app(
                 seed=request.seed,
                 changes=changes,
                 analyses=analyses,
-                progress=progress,
-                cancelled=run.cancelled,
                 control=control,
             )
+            run.result = built.result
+            return built.context
 
-        client = http.client.host if http.client else ""
-        light = request.draws == 1 and not analyses
         try:
             run = runner.start(job, client=client, light=light)
         except Busy as busy:
@@ -727,12 +741,7 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        return JSONResponse(
-            {
-                "forecast": report_context.forecast_json(run.context),
-                "sections": sections_payload(run.context),
-            }
-        )
+        return Response(run.result or result_json(run.context), media_type="application/json")
 
     @app.get("/api/runs/{run_id}/forecast.json", summary="Download the forecast as JSON")
     def download_json(run_id: str) -> Response:
