@@ -160,7 +160,8 @@ def run(url: str, clients: int, seconds: float) -> None:
     if small:
         print(
             f"small run (emission-1994, compromise): {len(small)} runs, "
-            f"median {statistics.median(small):.2f} s, max {max(small):.2f} s to done"
+            f"median {statistics.median(small):.2f} s, max {max(small):.2f} s to done "
+            f"({', '.join(f'{value:.2f}' for value in small)})"
         )
     for failure in failures:
         print("FAILURE:", failure)

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from accord.errors import InputError
 from accord.report.context import Cancelled
 from accord.web import create_app
-from accord.web.runs import Run
+from accord.web.runs import ACTIVE, Run
 from accord.web.workers import Workers
 
 
@@ -31,21 +31,23 @@ def run(deadline_s: float = 60.0) -> Run:
 
 def test_the_dashboards_workers_run_below_the_servers_priority(tmp_path: Path) -> None:
     server = os.getpriority(os.PRIO_PROCESS, 0)
-    app = create_app(data_dir=tmp_path)
+    app = create_app(data_dir=tmp_path, warm_workers=True)
     with TestClient(app, base_url="http://localhost") as client:
-        started = client.post("/api/runs", json={"scenario": "emission-1994"}).json()
-        deadline = time.monotonic() + 60
-        while client.get(f"/api/runs/{started['id']}").json()["state"] in ("queued", "running"):
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
-        assert client.get(f"/api/runs/{started['id']}").json()["state"] == "done"
-        result = client.get(f"/api/runs/{started['id']}/result")
-        assert result.status_code == 200 and "forecast" in result.json()
-        pids = app.state.workers.pids()
-        assert pids and os.getpid() not in pids
-        for pid in pids:
+        for request in ({"scenario": "emission-1994"}, {"scenario": "emission-1994", "draws": 2}):
+            started = client.post("/api/runs", json=request).json()
+            deadline = time.monotonic() + 60
+            while client.get(f"/api/runs/{started['id']}").json()["state"] in ACTIVE:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            assert client.get(f"/api/runs/{started['id']}").json()["state"] == "done"
+            result = client.get(f"/api/runs/{started['id']}/result")
+            assert result.status_code == 200 and "forecast" in result.json()
+        heavy, light = app.state.workers.pids(), app.state.light_workers.pids()
+        assert len(heavy) == 2 and len(light) == 1 and os.getpid() not in heavy + light
+        for pid in heavy:
             assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, server + 10)
-    assert app.state.workers.pids() == []
+        assert os.getpriority(os.PRIO_PROCESS, light[0]) == server
+    assert app.state.workers.pids() == app.state.light_workers.pids() == []
 
 
 def test_a_worker_reports_progress_and_is_kept(workers: Workers) -> None:

@@ -43,6 +43,7 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from starlette.concurrency import run_in_threadpool
 
 from accord import __version__
 from accord.analysis import whatif
@@ -57,7 +58,13 @@ from accord.scenario.schema import Number, Scenario
 from accord.territory.geometry import ControlArea
 from accord.web.parsing import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, UploadParser
 from accord.web.runs import MAX_ACTIVE, PER_CLIENT, Busy, Run, Runner, problem_json
-from accord.web.workers import WORKER_NICE, Workers, build_run, result_json
+from accord.web.workers import (
+    LIGHT_WORKER_NICE,
+    WORKER_NICE,
+    Workers,
+    build_run,
+    result_json,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -418,6 +425,17 @@ def scenario_view(scenario: Scenario, date: dt.date | None) -> dict[str, Any]:
     }
 
 
+def upload_response(name: str, loaded: Scenario) -> JSONResponse:
+    """The answer to an upload that loaded: the file name, the scenario and its table."""
+    return JSONResponse(
+        {
+            "file": name,
+            "scenario": loaded.model_dump(mode="json"),
+            "view": scenario_view(loaded, None),
+        }
+    )
+
+
 def _docs_page(schema: dict[str, Any]) -> str:
     rows = []
     for path, operations in schema.get("paths", {}).items():
@@ -458,6 +476,8 @@ def create_app(
     parse_timeout_s: float = PARSE_TIMEOUT_S,
     parse_memory_bytes: int = PARSE_MEMORY_BYTES,
     worker_nice: int = WORKER_NICE,
+    light_worker_nice: int = LIGHT_WORKER_NICE,
+    warm_workers: bool = False,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -481,8 +501,12 @@ def create_app(
         Runs queued or running, per client address and in all.
     parse_timeout_s, parse_memory_bytes
         Bounds on reading one upload.
-    worker_nice
-        How much the run worker processes lower their CPU priority below the server's.
+    worker_nice, light_worker_nice
+        How much the worker processes of heavy and of light runs lower their CPU priority below
+        the server's.
+    warm_workers
+        Start the worker processes with the app (``accord serve`` does), in a background thread,
+        instead of on the first run.
     """
     folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
     runner = Runner(
@@ -490,6 +514,12 @@ def create_app(
     )
     parser = UploadParser(parse_timeout_s, parse_memory_bytes)
     workers = Workers(nice=worker_nice)
+    light_workers = Workers(nice=light_worker_nice)
+
+    def warm() -> None:
+        light_workers.warm(runner.light_workers)
+        workers.warm(runner.workers)
+
     builtins = Builtins()
     app = FastAPI(
         title="accord",
@@ -502,10 +532,17 @@ def create_app(
     app.state.data_dir = folder
     app.state.parser = parser
     app.state.workers = workers
+    app.state.light_workers = light_workers
     app.router.add_event_handler("startup", runner.reopen)
-    app.router.add_event_handler("startup", workers.reopen)
+    for pool in (workers, light_workers):
+        app.router.add_event_handler("startup", pool.reopen)
+        app.router.add_event_handler("shutdown", pool.close)
+    if warm_workers:
+        app.router.add_event_handler(
+            "startup",
+            lambda: threading.Thread(target=warm, name="accord-warm", daemon=True).start(),
+        )
     app.router.add_event_handler("shutdown", runner.shutdown)
-    app.router.add_event_handler("shutdown", workers.close)
     app.router.add_event_handler("shutdown", parser.close)
 
     @app.exception_handler(RequestValidationError)
@@ -649,13 +686,8 @@ def create_app(
             loaded = await parser.parse(content, name, suffix, scale_min, scale_max)
         except InputError as error:
             return _errors(422, error, file=name)
-        return JSONResponse(
-            {
-                "file": name,
-                "scenario": loaded.model_dump(mode="json"),
-                "view": scenario_view(loaded, None),
-            }
-        )
+        # Dumping and encoding a large scenario takes milliseconds: not on the event loop.
+        return await run_in_threadpool(upload_response, name, loaded)
 
     @app.get("/api/runs", summary="Runs kept: every queued or running one, and recent ones")
     def runs() -> list[dict[str, Any]]:
@@ -692,7 +724,7 @@ def create_app(
             return _message(422, "options", str(error), "see GET /api/models for the parameters")
 
         def job(run: Run) -> report_context.Context:
-            built = workers.call(
+            built = (light_workers if light else workers).call(
                 run,
                 build_run,
                 base,

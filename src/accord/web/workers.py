@@ -5,9 +5,11 @@ interpreter lock that the event loop needs, and on a busy machine their CPU time
 server's expense, so health checks and polls waited behind them (``/api/health`` p99 102 ms with
 16 clients starting heavy runs on a loaded 2-core machine). Now each thread of
 :class:`accord.web.runs.Runner` hands its run to a worker process of its own, kept for the
-next run, and only waits for messages. A worker raises its ``nice`` value by
+next run, and only waits for messages. A heavy run's worker raises its ``nice`` value by
 :data:`WORKER_NICE` when it starts, so when the cores are busy the kernel runs the server first
-(Linux's CFS gives a nice-10 process about a tenth of a nice-0 one's share).
+(Linux's CFS gives a nice-10 process about a tenth of a nice-0 one's share); a light run's
+worker keeps the server's priority, so that a point forecast is not starved on a busy machine.
+``accord serve`` starts the workers with the server, so the first run does not wait for one.
 
 Progress and cancellation go over the worker's pipe: the worker sends ``progress`` messages and
 its result; the thread sends ``cancel`` once the run is cancelled or past its deadline, which the
@@ -35,7 +37,9 @@ from accord.report.context import Cancelled, Context
 from accord.report.html import sections_payload
 
 WORKER_NICE = 10
-"""How much a worker process raises its nice value (lower priority) over the server's."""
+"""How much a heavy run's worker raises its nice value (lower priority) over the server's."""
+LIGHT_WORKER_NICE = 0
+"""The same for light runs (point forecasts): short and interactive, they keep the server's."""
 CANCEL_GRACE_S = 10.0
 """Seconds a worker has to stop after being told to, before it is killed."""
 POLL_S = 0.1
@@ -134,6 +138,7 @@ def _serve(connection: Connection, nice: int) -> None:  # pragma: no cover - wor
             return
         except Exception as error:  # the result would not pickle
             connection.send(("error", f"{type(error).__name__}: {error}"))
+        del task, reply  # hold no result while idle
 
 
 class Worker:
@@ -253,6 +258,16 @@ class Workers:
             ) from None
         except _Stuck:
             raise Cancelled from None
+
+    def warm(self, count: int) -> None:
+        """Start workers until ``count`` are idle or busy, so that runs need not wait for one."""
+        started = []
+        with self._lock:
+            if self._context is None:
+                self._context = start_context()
+            while len(self._idle) + len(self._busy) + len(started) < count and not self._closed:
+                started.append(Worker(self._context, self.nice))
+            self._idle.extend(started)
 
     def pids(self) -> list[int]:
         """Process ids of the workers now started."""
