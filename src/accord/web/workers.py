@@ -261,7 +261,7 @@ class Workers:
 
     def warm(self, count: int) -> None:
         """Start workers until ``count`` are idle or busy, so that runs need not wait for one."""
-        started = []
+        started: list[Worker] = []
         with self._lock:
             if self._context is None:
                 self._context = start_context()
