@@ -106,3 +106,28 @@ def test_a_closed_pool_takes_no_runs_until_reopened(workers: Workers) -> None:
         workers.call(run(), tasks.priority)
     workers.reopen()
     assert len(workers.call(run(), tasks.priority)) == 2
+
+
+def test_the_result_page_is_what_the_server_used_to_encode() -> None:
+    from fastapi.responses import JSONResponse
+
+    from accord.report import context as report_context
+    from accord.report.html import sections_payload
+    from accord.scenario.load import builtin_files, load
+    from accord.web.workers import build_run
+
+    seen: list[tuple[float, str]] = []
+    built = build_run(
+        load(builtin_files()["emission-1994"]),
+        models=["compromise"],
+        progress=lambda fraction, message: seen.append((fraction, message)),
+        cancelled=lambda: False,
+    )
+    expected = JSONResponse(
+        {
+            "forecast": report_context.forecast_json(built.context),
+            "sections": sections_payload(built.context),
+        }
+    )
+    assert built.result == expected.body
+    assert seen[-1] == (1.0, "preparing the result")
