@@ -279,3 +279,16 @@ def test_a_long_source_list_is_summarised(tmp_path: Path) -> None:
     message = str(error_for(tmp_path, text)).splitlines()[0]
     assert "unknown source id 'x7'" in message
     assert "use one of its 29 ids (s1 ... s9)" in message
+
+
+def test_close_ids_are_guessed_for_a_few_short_unknown_ids_only(tmp_path: Path) -> None:
+    cited = ["S1", "s1" * 40, *(f"x{n}" for n in range(25)), "S1"]
+    text = VALID.replace("sources: [s1]\n", f"sources: [{', '.join(cited)}]\n")
+    hints = [problem.hint or "" for problem in error_for(tmp_path, text).problems]
+    assert len(hints) == len(cited)
+    assert hints[0].startswith("did you mean s1? use one of: s1")
+    assert not any("did you mean" in hint for hint in hints[1:])
+    no_sources = VALID.replace("sources:\n  - {id: s1, title: A source, date: 2025-11-20}\n", "")
+    assert "sources: []" not in no_sources and "- {id: s1" not in no_sources
+    hint = error_for(tmp_path, no_sources).problems[0].hint
+    assert hint == "add it to the scenario's sources"

@@ -28,6 +28,10 @@ MIN_RELATIVE_WIDTH = 1e-9
 ISSUE_FIELDS = ("status_quo",)
 MAX_LISTED_SOURCES = 12
 """A hint lists the scenario's source ids when it has at most this many."""
+MAX_GUESSED_LENGTH = 64
+"""Close ids are suggested only for an unknown id this short (the comparison is quadratic)..."""
+MAX_GUESSES = 20
+"""...and for the first this many unknown ids, so a file full of them is still checked quickly."""
 
 
 def check(scenario: Scenario) -> list[ErrorDetail]:
@@ -878,31 +882,35 @@ def citations(scenario: Scenario) -> Iterator[tuple[Path, list[str]]]:
 def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
     """Source ids that name no entry of the scenario's ``sources``, wherever they are cited."""
     known = {source.id for source in scenario.sources}
-    for path, source_ids in citations(scenario):
-        for source_id in source_ids:
-            if source_id not in known:
-                yield ErrorDetail(
-                    f"unknown source id {source_id!r}",
-                    path,
-                    source_id,
-                    hint=_source_hint(source_id, known),
-                )
-
-
-def _source_hint(source_id: str, known: Collection[str]) -> str:
-    """Close ids first, then the ids themselves (or how many there are, when they are many)."""
-    if not known:
-        return "add it to the scenario's sources"
     ordered = sorted(known)
-    close = [item for item in ordered if item.casefold() == source_id.casefold()]
-    close = close or difflib.get_close_matches(source_id, ordered, n=3, cutoff=0.6)
     listed = (
         f"one of: {', '.join(ordered)}"
         if len(ordered) <= MAX_LISTED_SOURCES
         else f"one of its {len(ordered)} ids ({ordered[0]} ... {ordered[-1]})"
     )
-    guess = f"did you mean {' or '.join(close)}? " if close else ""
-    return f"{guess}use {listed}, or add it to the scenario's sources"
+    unknown = 0
+    for path, source_ids in citations(scenario):
+        for source_id in source_ids:
+            if source_id not in known:
+                unknown += 1
+                guess = _close_ids(source_id, ordered) if unknown <= MAX_GUESSES else ""
+                yield ErrorDetail(
+                    f"unknown source id {source_id!r}",
+                    path,
+                    source_id,
+                    hint=f"{guess}use {listed}, or add it to the scenario's sources"
+                    if known
+                    else "add it to the scenario's sources",
+                )
+
+
+def _close_ids(source_id: str, ordered: list[str]) -> str:
+    """``did you mean ID? `` for known ids close to ``source_id`` (short ids only), or nothing."""
+    if len(source_id) > MAX_GUESSED_LENGTH:
+        return ""
+    close = [item for item in ordered if item.casefold() == source_id.casefold()]
+    close = close or difflib.get_close_matches(source_id, ordered, n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(close)}? " if close else ""
 
 
 def unsourced(scenario: Scenario) -> list[ErrorDetail]:
