@@ -173,7 +173,7 @@ class Worker:
 
 
 class Workers:
-    """Worker processes at lower priority, one per thread that calls :meth:`call` at a time.
+    """Worker processes at a given priority, one per thread that calls :meth:`call` at a time.
 
     Parameters
     ----------
