@@ -4,6 +4,7 @@ Run from the repository root (not part of CI)::
 
     python benchmarks/load_dashboard.py                  # 16 clients for 60 s
     python benchmarks/load_dashboard.py --clients 4 --seconds 10
+    python benchmarks/load_dashboard.py --separate-prober   # health probed from its own process
 
 It starts ``accord serve`` on a free loopback port in its own process, measures health
 latency for 10 s with no clients (the machine's own baseline), then the load. Each client thread
@@ -12,12 +13,14 @@ sensitivity screen and the levers), lists the built-in scenarios, and retries af
 second when the server answers 429 (its quota). Meanwhile one prober calls ``/api/health``
 every 50 ms, and every 10 s a small run (``emission-1994``, point forecast, one model) is
 started and polled until it is done. The figures: health latency p50/p99, the small runs'
-time to done, and how many heavy runs were accepted and refused.
+time to done, and how many heavy runs were accepted and refused, with the code's folder (set
+``PYTHONPATH`` to compare two trees) and the load averages before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import socket
 import statistics
@@ -26,6 +29,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -43,6 +47,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def load() -> str:
+    """The machine's 1-, 5- and 15-minute load averages, as ``uptime`` shows them."""
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -52,6 +61,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--separate-prober",
+        action="store_true",
+        help="call /api/health from a process of its own, not a thread beside the clients",
+    )
     options = parser.parse_args()
 
     port = free_port()
@@ -69,16 +83,41 @@ def main() -> None:
             if time.monotonic() > deadline:
                 raise SystemExit("the dashboard did not start")
             time.sleep(0.2)
+        import accord
+
+        print(f"code: {Path(accord.__file__).parent}; load average {load()}")
         print("baseline, no clients:")
-        run(url, 0, 10.0)
+        run(url, 0, 10.0, options.separate_prober)
         print("under load:")
-        run(url, options.clients, options.seconds)
+        run(url, options.clients, options.seconds, options.separate_prober)
+        print(f"load average after: {load()}")
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def run(url: str, clients: int, seconds: float) -> None:
+def probe(url: str, seconds: float) -> tuple[list[float], list[str]]:
+    """Call ``/api/health`` every 50 ms for ``seconds``: the latencies and any failures."""
+    stop = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures: list[str] = []
+    with httpx.Client(base_url=url, timeout=30) as http:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            response = http.get("/api/health")
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                failures.append(f"health {response.status_code}")
+            time.sleep(0.05)
+    return latencies, failures
+
+
+def probe_into(url: str, seconds: float, results: Any) -> None:
+    """:func:`probe` in a process of its own, the result put on ``results``."""
+    results.put(probe(url, seconds))
+
+
+def run(url: str, clients: int, seconds: float, separate: bool = False) -> None:
     stop = time.monotonic() + seconds
     accepted = refused = 0
     lock = threading.Lock()
@@ -101,15 +140,9 @@ def run(url: str, clients: int, seconds: float) -> None:
                     time.sleep(0.5)
 
     def prober() -> None:
-        with httpx.Client(base_url=url, timeout=30) as http:
-            while time.monotonic() < stop:
-                started = time.perf_counter()
-                response = http.get("/api/health")
-                elapsed = time.perf_counter() - started
-                if response.status_code != 200:
-                    failures.append(f"health {response.status_code}")
-                health.append(elapsed)
-                time.sleep(0.05)
+        found, failed = probe(url, stop - time.monotonic())
+        health.extend(found)
+        failures.extend(failed)
 
     def small_runs() -> None:
         with httpx.Client(base_url=url, timeout=30) as http:
@@ -133,11 +166,24 @@ def run(url: str, clients: int, seconds: float) -> None:
                 time.sleep(10)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    threads += [threading.Thread(target=prober), threading.Thread(target=small_runs)]
+    threads += [threading.Thread(target=small_runs)]
+    if separate:
+        results: Any = multiprocessing.get_context("spawn").Queue()
+        process = multiprocessing.get_context("spawn").Process(
+            target=probe_into, args=(url, seconds, results)
+        )
+        process.start()
+    else:
+        threads.append(threading.Thread(target=prober))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if separate:
+        found, failed = results.get()
+        process.join()
+        health.extend(found)
+        failures.extend(failed)
 
     milliseconds = [1000 * value for value in health]
     print(
@@ -150,7 +196,8 @@ def run(url: str, clients: int, seconds: float) -> None:
     if small:
         print(
             f"small run (emission-1994, compromise): {len(small)} runs, "
-            f"median {statistics.median(small):.2f} s, max {max(small):.2f} s to done"
+            f"median {statistics.median(small):.2f} s, max {max(small):.2f} s to done "
+            f"({', '.join(f'{value:.2f}' for value in small)})"
         )
     for failure in failures:
         print("FAILURE:", failure)

@@ -246,3 +246,28 @@ def test_ended_runs_are_trimmed_but_active_ones_kept(monkeypatch: pytest.MonkeyP
 def test_non_finite_and_huge_edits_are_refused(client: TestClient, body: str) -> None:
     response = client.post("/api/runs", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422, response.text
+
+
+def test_a_client_over_its_quota_is_refused_before_its_request_is_checked(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import accord.web.app as web
+
+    runner = client.app.state.runner  # type: ignore[attr-defined]
+    gate = threading.Event()
+    try:
+        for _ in range(2):
+            runner.start(blocking_job(gate), client="testclient")
+
+        def no_checking(*_: Any, **__: Any) -> Any:
+            raise AssertionError("checked a request that the quota refuses")
+
+        monkeypatch.setattr(web, "scenario_from", no_checking)
+        refused = client.post("/api/runs", json=HEAVY)
+        assert refused.status_code == 429 and "you have 2 runs" in refused.json()["message"]
+        monkeypatch.undo()
+        monkeypatch.setattr(runner, "admit", lambda **_: None)
+        raced = client.post("/api/runs", json=HEAVY)
+        assert raced.status_code == 429
+    finally:
+        gate.set()

@@ -235,3 +235,60 @@ def test_update_before_base_date(tmp_path: Path) -> None:
 def test_update_value_outside_scale(tmp_path: Path) -> None:
     message = str(error_for(tmp_path, VALID.replace("b.position.land: 70", "b.position.land: 170")))
     assert "updates[0].changes.b.position.land" in message and "outside the scale" in message
+
+
+@pytest.mark.parametrize(
+    ("block", "field", "line"),
+    [
+        (
+            "events:\n  - id: e1\n    question: signed\n    kind: deal_signed\n"
+            "    by: 2026-06-30\n    sources: [s2]\n",
+            "events[0].sources",
+            37,
+        ),
+        ("no_deal:\n  source: [s2]\n", "no_deal.source", 33),
+    ],
+)
+def test_unknown_sources_outside_numbers(tmp_path: Path, block: str, field: str, line: int) -> None:
+    error = error_for(tmp_path, VALID + block)
+    message, *_ = str(error).splitlines()
+    assert "scenario.yaml" in message and field in message
+    assert "unknown source id 's2'" in message
+    assert "Fix: use one of: s1, or add it to the scenario's sources" in message
+    assert error.problems[0].line == line
+
+
+def test_unknown_source_in_a_condition(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "salience: {land: [40, 60]}\n",
+        "salience: {land: [40, 60]}\n    requires: [{issue: land, at_least: 10, source: [S1]}]\n",
+        1,
+    )
+    error = error_for(tmp_path, text)
+    message = str(error).splitlines()[0]
+    assert "actors[0].requires[0].source" in message and "unknown source id 'S1'" in message
+    assert "did you mean s1?" in message
+    assert error.problems[0].line == 22
+
+
+def test_a_long_source_list_is_summarised(tmp_path: Path) -> None:
+    many = "".join(f"  - {{id: s{n}, title: Source {n}}}\n" for n in range(2, 30))
+    text = VALID.replace("sources:\n", "sources:\n" + many, 1).replace(
+        "sources: [s1]\n", "sources: [x7]\n"
+    )
+    message = str(error_for(tmp_path, text)).splitlines()[0]
+    assert "unknown source id 'x7'" in message
+    assert "use one of its 29 ids (s1 ... s9)" in message
+
+
+def test_close_ids_are_guessed_for_a_few_short_unknown_ids_only(tmp_path: Path) -> None:
+    cited = ["S1", "s1" * 40, *(f"x{n}" for n in range(25)), "S1"]
+    text = VALID.replace("sources: [s1]\n", f"sources: [{', '.join(cited)}]\n")
+    hints = [problem.hint or "" for problem in error_for(tmp_path, text).problems]
+    assert len(hints) == len(cited)
+    assert hints[0].startswith("did you mean s1? use one of: s1")
+    assert not any("did you mean" in hint for hint in hints[1:])
+    no_sources = VALID.replace("sources:\n  - {id: s1, title: A source, date: 2025-11-20}\n", "")
+    assert "sources: []" not in no_sources and "- {id: s1" not in no_sources
+    hint = error_for(tmp_path, no_sources).problems[0].hint
+    assert hint == "add it to the scenario's sources"

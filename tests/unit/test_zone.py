@@ -326,3 +326,18 @@ def test_draws_with_no_deal_conditions_give_a_share_and_a_spread() -> None:
     high = result.issues["x"].high_range
     assert high is not None and 30.0 < high[0] < high[1] <= 80.0
     assert "what they accept confines it to X" in result.verdict()
+
+
+def test_a_compiled_problem_is_used_as_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    import accord.analysis.zone as module
+
+    case = _three(40, 60)
+    expected = zone(case).to_json()
+    problem = compile(case)
+
+    def no_compiling(*_: object, **__: object) -> Problem:
+        raise AssertionError("compiled the scenario again")
+
+    monkeypatch.setattr(module, "compile", no_compiling)
+    assert zone(case, problem=problem).to_json() == expected
+    assert forecast(case, ["median"]).zone is not None

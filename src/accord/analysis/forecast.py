@@ -121,7 +121,7 @@ def forecast(
         Passed to stochastic models.
     """
     problem = compile(scenario, date=date)
-    agreement = zone(scenario, date=date)
+    agreement = zone(scenario, date=date, problem=problem)
     chosen = resolve_models(models)
     results: dict[str, ModelForecast] = {}
     for model in chosen:

@@ -158,7 +158,7 @@ def linkage(scenario: Scenario, *, date: dt.date | None = None) -> Linkage:
     veto = problem.veto_players
     veto_ids = tuple(a for a, flag in zip(problem.actor_ids, veto, strict=True) if flag)
     trades = _trades(problem, veto)
-    found = zone(scenario, date=date)
+    found = zone(scenario, date=date, problem=problem)
     no_deal = _benchmark(problem, _no_deal(scenario, problem, date)[0])
     benchmarked = tuple(
         actor for a, actor in enumerate(problem.actor_ids) if veto[a] and np.isfinite(no_deal[a])

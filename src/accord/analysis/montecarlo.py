@@ -454,6 +454,6 @@ def simulate(
         settlement,
         feasible,
         {model_label(model): parameters(model) for model in models},
-        zone=zone(scenario, draws=draws, seed=seed),
+        zone=zone(scenario, draws=draws, seed=seed, problem=point),
         kinds={model_label(model): model.traits.kind for model in models},
     )

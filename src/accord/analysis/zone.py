@@ -262,6 +262,7 @@ def zone(
     date: dt.date | None = None,
     draws: int | None = None,
     seed: int | None = None,
+    problem: Problem | None = None,
 ) -> Zone:
     """The zone of agreement of ``scenario`` as of ``date``.
 
@@ -276,8 +277,12 @@ def zone(
         and the spread of its bounds.
     seed
         Seed for the draws.
+    problem
+        ``scenario`` already compiled as of ``date`` at its point values (one draw), when the
+        caller has it: it is used instead of compiling again.
     """
-    problem = compile(scenario, date=date)
+    if problem is None:
+        problem = compile(scenario, date=date)
     veto = problem.veto_players
     veto_ids = tuple(actor for actor, flag in zip(problem.actor_ids, veto, strict=True) if flag)
     no_deal = _no_deal(scenario, problem, date)

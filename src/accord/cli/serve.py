@@ -107,12 +107,13 @@ def serve(
 
     hosts = (*LOCAL_HOSTS, host, *(allow_host or ()))
 
-    # Runs compute in threads; a short GIL switch interval lets the event loop (health checks,
-    # polls) in every millisecond instead of every 5 ms per busy thread.
+    # Runs compute in worker processes (accord.web.workers); the server's own threads only wait
+    # on them and unpickle results, and a short GIL switch interval lets the event loop (health
+    # checks, polls) in every millisecond while one does.
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     sys.stderr.write(f"accord dashboard on http://{host}:{port}/ (Ctrl-C to stop)\n")
     uvicorn.run(
-        create_app(data_dir=data_dir, control=drawn, allowed_hosts=hosts),
+        create_app(data_dir=data_dir, control=drawn, allowed_hosts=hosts, warm_workers=True),
         host=host,
         port=port,
         log_level="warning",

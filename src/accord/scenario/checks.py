@@ -8,6 +8,7 @@ fall inside their scale, and updates name fields that exist.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import Counter
 from collections.abc import Collection, Iterator
 
@@ -33,6 +34,12 @@ MAX_SCALE = 1e12
 MIN_RELATIVE_WIDTH = 1e-9
 """Narrowest scale, relative to its magnitude: narrower ones lose positions to rounding."""
 ISSUE_FIELDS = ("status_quo",)
+MAX_LISTED_SOURCES = 12
+"""A hint lists the scenario's source ids when it has at most this many."""
+MAX_GUESSED_LENGTH = 64
+"""Close ids are suggested only for an unknown id this short (the comparison is quadratic)..."""
+MAX_GUESSES = 20
+"""...and for the first this many unknown ids, so a file full of them is still checked quickly."""
 
 
 def check(scenario: Scenario) -> list[ErrorDetail]:
@@ -846,18 +853,14 @@ def _talks(scenario: Scenario) -> Iterator[ErrorDetail]:
     )
     for actor_id in talks.strategies:
         yield from _present(_unknown(actor_id, actors, ("talks", "strategies", actor_id), "actor"))
-    sources = {source.id for source in scenario.sources}
     for index, host in enumerate(talks.mediators):
-        path: Path = ("talks", "mediators", index)
         if host.id in actors:
             yield ErrorDetail(
                 f"mediator {host.id!r} is also an actor",
-                (*path, "id"),
+                ("talks", "mediators", index, "id"),
                 host.id,
                 hint="a host without a vote is not an actor; drop one of the two",
             )
-        for source_id in host.source:
-            yield from _present(_unknown(source_id, sources, (*path, "source"), "source"))
 
 
 def _conditions(scenario: Scenario) -> Iterator[ErrorDetail]:
@@ -894,14 +897,6 @@ def _conditions(scenario: Scenario) -> Iterator[ErrorDetail]:
                     condition.at_least.point,
                     hint="at_least must not exceed at_most",
                 )
-            for source_id in condition.source:
-                if source_id not in {source.id for source in scenario.sources}:
-                    yield ErrorDetail(
-                        f"unknown source id {source_id!r}",
-                        (*path, "source"),
-                        source_id,
-                        hint="add it to the scenario's sources",
-                    )
 
 
 def _no_deal(scenario: Scenario) -> Iterator[ErrorDetail]:
@@ -952,19 +947,10 @@ def _no_deal(scenario: Scenario) -> Iterator[ErrorDetail]:
                 hint="give no_deal.outcome (or the issue's status_quo) on every issue, so each "
                 "actor's utility of no deal is defined",
             )
-    for source_id in no_deal.source:
-        if source_id not in {source.id for source in scenario.sources}:
-            yield ErrorDetail(
-                f"unknown source id {source_id!r}",
-                ("no_deal", "source"),
-                source_id,
-                hint="add it to the scenario's sources",
-            )
 
 
 def _events(scenario: Scenario) -> Iterator[ErrorDetail]:
     issues = {issue.id: issue for issue in scenario.issues}
-    sources = {source.id for source in scenario.sources}
     seen: set[str] = set()
     for index, event in enumerate(scenario.events):
         path: Path = ("events", index)
@@ -996,60 +982,72 @@ def _events(scenario: Scenario) -> Iterator[ErrorDetail]:
                 None,
                 hint="give outcome: true or false, or drop resolved",
             )
-        for source_id in event.sources:
-            if source_id not in sources:
-                yield ErrorDetail(
-                    f"unknown source id {source_id!r}",
-                    (*path, "sources"),
-                    source_id,
-                    hint="add it to the scenario's sources",
-                )
+
+
+def citations(scenario: Scenario) -> Iterator[tuple[Path, list[str]]]:
+    """Every list of source ids in the scenario, with the path of the field that holds it.
+
+    Numbers cite in ``source``; updates and events in ``sources``; a condition, the no-deal
+    block, a referendum poll, the ceasefire rule, a veto point and its routes and a talks
+    mediator in ``source``.
+    """
+    for path, number in numbers(scenario):
+        yield (*path, "source"), number.source
+    for index, update in enumerate(scenario.updates):
+        yield ("updates", index, "sources"), update.sources
+    for index, actor in enumerate(scenario.actors):
+        for position, condition in enumerate(actor.requires):
+            yield ("actors", index, "requires", position, "source"), condition.source
+    if scenario.no_deal is not None:
+        yield ("no_deal", "source"), scenario.no_deal.source
+    referendum = scenario.ratification.referendum if scenario.ratification else None
+    for index, poll in enumerate(referendum.polls if referendum else []):
+        yield ("ratification", "referendum", "polls", index, "source"), poll.source
+    ratification = scenario.ratification
+    if ratification is not None and ratification.ceasefire is not None:
+        yield ("ratification", "ceasefire", "source"), ratification.ceasefire.source
+    for index, veto in enumerate(ratification.vetoes if ratification else []):
+        yield ("ratification", "vetoes", index, "source"), veto.source
+        for position, route in enumerate(veto.routes):
+            yield ("ratification", "vetoes", index, "routes", position, "source"), route.source
+    for index, host in enumerate(scenario.talks.mediators if scenario.talks else []):
+        yield ("talks", "mediators", index, "source"), host.source
+    for index, event in enumerate(scenario.events):
+        yield ("events", index, "sources"), event.sources
 
 
 def _source_references(scenario: Scenario) -> Iterator[ErrorDetail]:
+    """Source ids that name no entry of the scenario's ``sources``, wherever they are cited."""
     known = {source.id for source in scenario.sources}
-    hint = (
-        f"use one of: {', '.join(sorted(known))}" if known else "add it to the scenario's sources"
+    ordered = sorted(known)
+    listed = (
+        f"one of: {', '.join(ordered)}"
+        if len(ordered) <= MAX_LISTED_SOURCES
+        else f"one of its {len(ordered)} ids ({ordered[0]} ... {ordered[-1]})"
     )
-    for path, number in numbers(scenario):
-        for source_id in number.source:
+    unknown = 0
+    for path, source_ids in citations(scenario):
+        for source_id in source_ids:
             if source_id not in known:
-                yield ErrorDetail(
-                    f"unknown source id {source_id!r}", (*path, "source"), source_id, hint=hint
-                )
-    for index, update in enumerate(scenario.updates):
-        for source_id in update.sources:
-            if source_id not in known:
+                unknown += 1
+                guess = _close_ids(source_id, ordered) if unknown <= MAX_GUESSES else ""
                 yield ErrorDetail(
                     f"unknown source id {source_id!r}",
-                    ("updates", index, "sources"),
+                    path,
                     source_id,
-                    hint=hint,
+                    hint=f"{guess}use {listed}, or add it to the scenario's sources"
+                    if known
+                    else "add it to the scenario's sources",
                 )
-    referendum = scenario.ratification.referendum if scenario.ratification else None
-    for index, poll in enumerate(referendum.polls if referendum else []):
-        for source_id in poll.source:
-            if source_id not in known:
-                yield ErrorDetail(
-                    f"unknown source id {source_id!r}",
-                    ("ratification", "referendum", "polls", index, "source"),
-                    source_id,
-                    hint=hint,
-                )
-    ratification = scenario.ratification
-    cited: list[tuple[Path, list[str]]] = []
-    if ratification is not None:
-        if ratification.ceasefire is not None:
-            cited.append((("ratification", "ceasefire", "source"), ratification.ceasefire.source))
-        for index, veto in enumerate(ratification.vetoes):
-            cited.append((("ratification", "vetoes", index, "source"), veto.source))
-            for route_index, route in enumerate(veto.routes):
-                path = ("ratification", "vetoes", index, "routes", route_index, "source")
-                cited.append((path, route.source))
-    for path, ids in cited:
-        for source_id in ids:
-            if source_id not in known:
-                yield ErrorDetail(f"unknown source id {source_id!r}", path, source_id, hint=hint)
+
+
+def _close_ids(source_id: str, ordered: list[str]) -> str:
+    """``did you mean ID? `` for known ids close to ``source_id`` (short ids only), or nothing."""
+    if len(source_id) > MAX_GUESSED_LENGTH:
+        return ""
+    close = [item for item in ordered if item.casefold() == source_id.casefold()]
+    close = close or difflib.get_close_matches(source_id, ordered, n=3, cutoff=0.6)
+    return f"did you mean {' or '.join(close)}? " if close else ""
 
 
 def unsourced(scenario: Scenario) -> list[ErrorDetail]:

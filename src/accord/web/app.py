@@ -2,7 +2,7 @@
 
 Everything it computes goes through the library (:func:`accord.report.context.build`,
 :mod:`accord.report.sections`, :func:`accord.report.html.report_html`); the app only checks
-input, runs jobs in a small thread pool and serves results. Safety rules:
+input, runs jobs in worker processes and serves results. Safety rules:
 
 * built-in scenarios are looked up by id in the package, never by a path from the client;
 * an upload is never written to disk; it has a size limit, an allowed-suffix list and a
@@ -14,7 +14,10 @@ input, runs jobs in a small thread pool and serves results. Safety rules:
 * run requests are checked and capped before they are queued (models deduplicated, lists
   bounded), each client may have a few runs queued or running and the server a bounded number
   in all (429 beyond), and light runs have a worker of their own;
-* built-in scenarios are read once; ``/api/health`` does no work and runs on the event loop;
+* runs are computed in worker processes at a lower CPU priority (:mod:`accord.web.workers`),
+  which also encode each result page, so the server's event loop is never held up by them;
+* built-in scenarios are read once; ``/api/health`` does no work (no lock, file or queue) and
+  runs on the event loop;
 * only requests whose ``Host`` header names this machine (localhost names and the bound
   address, plus ``accord serve --allow-host``) are served, so DNS rebinding cannot reach it;
 * plotly.js comes from the installed plotly package; ``/docs`` is a plain page generated from
@@ -40,13 +43,14 @@ from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from starlette.concurrency import run_in_threadpool
 
 from accord import __version__
 from accord.analysis import whatif
 from accord.errors import ErrorDetail, InputError
 from accord.models.base import default_models, get_model, registry
 from accord.report import context as report_context
-from accord.report.html import plotly_js, report_html, sections_payload
+from accord.report.html import plotly_js, report_html
 from accord.report.terminal import forecast_csv
 from accord.scenario.compile import as_of
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_files, builtin_ids, load, parse
@@ -55,6 +59,13 @@ from accord.territory.geometry import ControlArea
 from accord.web.parsing import PARSE_MEMORY_BYTES, PARSE_TIMEOUT_S, UploadParser
 from accord.web.runs import MAX_ACTIVE, PER_CLIENT, Busy, Run, Runner, problem_json
 from accord.web.track import MAX_TRACK_DRAWS, TRACK_DRAWS, TrackCache
+from accord.web.workers import (
+    LIGHT_WORKER_NICE,
+    WORKER_NICE,
+    Workers,
+    build_run,
+    result_json,
+)
 
 STATIC = Path(__file__).parent / "static"
 MAX_UPLOAD_BYTES = 1024 * 1024
@@ -468,6 +479,17 @@ def _range(number: Number) -> dict[str, float | None]:
     return {"low": number.low, "mode": number.mode, "high": number.high}
 
 
+def upload_response(name: str, loaded: Scenario) -> JSONResponse:
+    """The answer to an upload that loaded: the file name, the scenario and its table."""
+    return JSONResponse(
+        {
+            "file": name,
+            "scenario": loaded.model_dump(mode="json"),
+            "view": scenario_view(loaded, None),
+        }
+    )
+
+
 def _docs_page(schema: dict[str, Any]) -> str:
     rows = []
     for path, operations in schema.get("paths", {}).items():
@@ -507,6 +529,9 @@ def create_app(
     max_active_runs: int = MAX_ACTIVE,
     parse_timeout_s: float = PARSE_TIMEOUT_S,
     parse_memory_bytes: int = PARSE_MEMORY_BYTES,
+    worker_nice: int = WORKER_NICE,
+    light_worker_nice: int = LIGHT_WORKER_NICE,
+    warm_workers: bool = False,
 ) -> FastAPI:
     """Build the dashboard app.
 
@@ -530,12 +555,25 @@ def create_app(
         Runs queued or running, per client address and in all.
     parse_timeout_s, parse_memory_bytes
         Bounds on reading one upload.
+    worker_nice, light_worker_nice
+        How much the worker processes of heavy and of light runs lower their CPU priority below
+        the server's.
+    warm_workers
+        Start the worker processes with the app (``accord serve`` does), in a background thread,
+        instead of on the first run.
     """
     folder = Path(data_dir) if data_dir else Path(platformdirs.user_data_dir("accord")) / "web"
     runner = Runner(
         deadline_s=run_deadline_s, per_client=runs_per_client, max_active=max_active_runs
     )
     parser = UploadParser(parse_timeout_s, parse_memory_bytes)
+    workers = Workers(nice=worker_nice)
+    light_workers = Workers(nice=light_worker_nice)
+
+    def warm() -> None:
+        light_workers.warm(runner.light_workers)
+        workers.warm(runner.workers)
+
     builtins = Builtins()
     tracks = TrackCache()
     app = FastAPI(
@@ -549,7 +587,17 @@ def create_app(
     app.state.data_dir = folder
     app.state.parser = parser
     app.state.tracks = tracks
+    app.state.workers = workers
+    app.state.light_workers = light_workers
     app.router.add_event_handler("startup", runner.reopen)
+    for pool in (workers, light_workers):
+        app.router.add_event_handler("startup", pool.reopen)
+        app.router.add_event_handler("shutdown", pool.close)
+    if warm_workers:
+        app.router.add_event_handler(
+            "startup",
+            lambda: threading.Thread(target=warm, name="accord-warm", daemon=True).start(),
+        )
     app.router.add_event_handler("shutdown", runner.shutdown)
     app.router.add_event_handler("shutdown", parser.close)
 
@@ -698,13 +746,8 @@ def create_app(
             loaded = await parser.parse(content, name, suffix, scale_min, scale_max)
         except InputError as error:
             return _errors(422, error, file=name)
-        return JSONResponse(
-            {
-                "file": name,
-                "scenario": loaded.model_dump(mode="json"),
-                "view": scenario_view(loaded, None),
-            }
-        )
+        # Dumping and encoding a large scenario takes milliseconds: not on the event loop.
+        return await run_in_threadpool(upload_response, name, loaded)
 
     @app.post("/api/track", summary="The track record: replayed odds of the events, scored")
     def track(request: TrackRequest) -> Response:
@@ -722,6 +765,12 @@ def create_app(
     def start(request: RunRequest, http: Request) -> Response:
         if request.draws > max_draws:
             return _message(422, "draws", f"at most {max_draws:,} draws", "use fewer draws")
+        client = http.client.host if http.client else ""
+        light = request.draws == 1 and not request.analyses
+        try:
+            runner.admit(client=client, light=light)
+        except Busy as busy:
+            return _message(429, "runs", busy.message, "cancel a run with DELETE /api/runs/ID")
         try:
             base = scenario_from(request.scenario, builtins)
             changes = edit_changes(request.edits)
@@ -742,11 +791,17 @@ def create_app(
         except (TypeError, ValueError) as error:
             return _message(422, "options", str(error), "see GET /api/models for the parameters")
 
-        def job(run: Run) -> report_context.Context:
-            def progress(fraction: float, message: str) -> None:
-                run.progress, run.message = fraction, message
+        inputs: dict[str, Any] = {}
+        if request.edits:
+            inputs["edits"] = edits_json(request.edits)
+        options = {name: dict(request.options[name]) for name in names if request.options.get(name)}
+        if options:
+            inputs["options"] = options
 
-            return report_context.build(
+        def job(run: Run) -> report_context.Context:
+            built = (light_workers if light else workers).call(
+                run,
+                build_run,
                 base,
                 models=chosen,
                 date=request.as_of,
@@ -754,19 +809,12 @@ def create_app(
                 seed=request.seed,
                 changes=changes,
                 analyses=analyses,
-                progress=progress,
-                cancelled=run.cancelled,
                 control=control,
+                inputs=inputs,
             )
+            run.result = built.result
+            return built.context
 
-        client = http.client.host if http.client else ""
-        light = request.draws == 1 and not analyses
-        inputs: dict[str, Any] = {}
-        if request.edits:
-            inputs["edits"] = edits_json(request.edits)
-        options = {name: dict(request.options[name]) for name in names if request.options.get(name)}
-        if options:
-            inputs["options"] = options
         try:
             run = runner.start(job, client=client, light=light, inputs=inputs)
         except Busy as busy:
@@ -806,9 +854,7 @@ def create_app(
         if isinstance(run, Response):
             return run
         assert run.context is not None
-        return JSONResponse(
-            {"forecast": forecast_payload(run), "sections": sections_payload(run.context)}
-        )
+        return Response(run.result or result_json(run.context), media_type="application/json")
 
     @app.get("/api/runs/{run_id}/forecast.json", summary="Download the forecast as JSON")
     def download_json(run_id: str) -> Response:

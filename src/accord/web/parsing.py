@@ -10,7 +10,6 @@ health checks, polls and other requests are answered as usual.
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import resource
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -19,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from accord.errors import ErrorDetail, InputError
 from accord.scenario.load import decode, load_text
 from accord.scenario.schema import Scenario
+from accord.web.workers import start_context
 
 PARSE_TIMEOUT_S = 10.0
 PARSE_MEMORY_BYTES = 2 * 1024**3
@@ -71,11 +71,9 @@ class UploadParser:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["accord.scenario.load", "accord.web.parsing"])
                 self._pool = ProcessPoolExecutor(
                     max_workers=1,
-                    mp_context=context,
+                    mp_context=start_context(),
                     initializer=_cap_memory,
                     initargs=(self.memory_bytes,),
                 )

@@ -1,6 +1,7 @@
 """Background runs for the dashboard: thread pools with progress, cancel, deadline and quotas.
 
-A run wraps :func:`accord.report.context.build`; the browser polls its state. Runs live in
+A run wraps :func:`accord.report.context.build`; the browser polls its state. The dashboard's
+threads only wait: each hands its run to a worker process (:mod:`accord.web.workers`). Runs live in
 memory only and never touch the file system. A run that has not ended (queued or running) is
 always kept, so it can be polled and cancelled; of the ended ones the newest :data:`KEEP` are
 kept. Quotas bound the queue: each client may have :data:`PER_CLIENT` runs that have not
@@ -49,6 +50,7 @@ class Run:
     message: str = "queued"
     error: dict[str, Any] | None = None
     context: Context | None = None
+    result: bytes | None = None
     started: float = field(default_factory=time.monotonic)
     cancel_requested: bool = False
     client: str = ""
@@ -139,22 +141,34 @@ class Runner:
             secrets.token_hex(8), self.deadline_s, client=client, light=light, inputs=inputs or {}
         )
         with self._lock:
-            if not self._open:
-                raise Busy("the server is shutting down; retry once it is back")
-            active = [
-                item for item in self._runs.values() if item.state in ACTIVE and item.light == light
-            ]
-            if sum(item.client == client for item in active) >= self.per_client:
-                raise Busy(
-                    f"you have {self.per_client} runs queued or running; wait for one to end, "
-                    "or cancel one"
-                )
-            if len(active) >= self.max_active:
-                raise Busy(f"the server has {self.max_active} runs queued or running; retry soon")
+            self._check(client, light)
             self._runs[run.id] = run
             self._trim()
         (self._light if light else self._pool).submit(self._execute, run, job)
         return run
+
+    def admit(self, *, client: str = "", light: bool = False) -> None:
+        """Raise :class:`Busy` if :meth:`start` would refuse this client's run now.
+
+        Called before a request is checked, so that a refused request costs the server next to
+        nothing; :meth:`start` checks again.
+        """
+        with self._lock:
+            self._check(client, light)
+
+    def _check(self, client: str, light: bool) -> None:
+        if not self._open:
+            raise Busy("the server is shutting down; retry once it is back")
+        active = [
+            item for item in self._runs.values() if item.state in ACTIVE and item.light == light
+        ]
+        if sum(item.client == client for item in active) >= self.per_client:
+            raise Busy(
+                f"you have {self.per_client} runs queued or running; wait for one to end, "
+                "or cancel one"
+            )
+        if len(active) >= self.max_active:
+            raise Busy(f"the server has {self.max_active} runs queued or running; retry soon")
 
     def _trim(self) -> None:
         ended = [key for key, item in self._runs.items() if item.state not in ACTIVE]
