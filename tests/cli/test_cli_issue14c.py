@@ -90,6 +90,10 @@ def test_runs_are_recorded_and_verify(kind: str) -> None:
     record = json.loads(shown.stdout)
     seeded = kind != "linkage"  # linkage draws nothing
     assert record["kind"] == kind and record["seed"] == (0 if seeded else None)
+    # The record holds what the run computed, its sources included; the numbers shared with
+    # `accord odds` (deal, ratify, simulate) are computed beside it and only printed.
+    printed.pop("odds", None)
+    assert "sources_used" in record["results"]
     assert record["results"] == printed
     if kind in ("deal", "ratify"):
         # The deal's own terms are kept: verify needs no deal file.

@@ -25,7 +25,14 @@ from accord.analysis.sensitivity import Sensitivity, sensitivity
 from accord.engines.local import Engine
 from accord.errors import InputError
 from accord.models.base import ForecastModel, get_model, parameters, resolve_models
-from accord.scenario.provenance import PARTS, latest_date, with_sources
+from accord.scenario.provenance import (
+    DEAL_PARTS,
+    DYNAMICS_PARTS,
+    PARTS,
+    WAR_PARTS,
+    latest_date,
+    with_sources,
+)
 from accord.scenario.schema import Event, Scenario
 
 if TYPE_CHECKING:
@@ -146,22 +153,23 @@ def execute(
 
         draws = _draws(options)
         found = zone(changed, draws=draws, seed=int(options.get("seed") or 0))
-        return RunOutput(kind, found, found.to_json(), None)
+        return RunOutput(kind, found, with_sources(found.to_json(), changed, found.as_of), None)
     if kind == "linkage":
         from accord.analysis.linkage import linkage
 
         trades = linkage(changed)
-        return RunOutput(kind, trades, trades.to_json(), None)
+        return RunOutput(kind, trades, with_sources(trades.to_json(), changed, trades.as_of), None)
     if kind == "robustness":
         from accord.analysis.robustness import robustness
 
         variants = robustness(
             changed, build_models(options["models"]), seed=options.get("seed"), progress=progress
         )
-        return RunOutput(kind, variants, variants.to_json(), None)
+        sourced = with_sources(variants.to_json(), changed, variants.as_of)
+        return RunOutput(kind, variants, sourced, None)
     if kind in DYNAMICS:
         result = _dynamics(kind, changed, options)
-        return RunOutput(kind, result, result.to_json(), None)
+        return RunOutput(kind, result, _dynamics_json(kind, result, changed, options), None)
     if kind in ("forecast", "sweep"):
         models = build_models(options["models"])
         draws = options.get("draws")
@@ -248,10 +256,27 @@ def _timeline(scenario: Scenario, options: Mapping[str, Any]) -> RunOutput:
         draws=_draws(options),
         seed=options.get("seed"),
     )
-    results = result.to_json()
+    latest = max((point.date for point in result.points if point.date), default=None)
+    results = with_sources(result.to_json(), scenario, latest)
     if changes:
         results["whatif"] = {"changes": whatif.to_json(changes)}
     return RunOutput("timeline", result, results, None)
+
+
+def _dynamics_json(
+    kind: str, result: Any, scenario: Scenario, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The JSON of a ``war``, ``deal``, ``ratify`` or ``simulate`` run, with its sources."""
+    data: dict[str, Any] = result.to_json()
+    if kind == "war":
+        return with_sources(data, scenario, result.date, parts=WAR_PARTS)
+    if kind == "deal":
+        return with_sources(data, scenario, result.date, parts=DEAL_PARTS, deal=result.deal)
+    if kind == "ratify":
+        date = result.valuation.date
+        return with_sources(data, scenario, date, parts=DYNAMICS_PARTS, deal=result.deal)
+    opening = _deal(options.get("opening"))
+    return with_sources(data, scenario, result.problem.as_of, parts=DYNAMICS_PARTS, deal=opening)
 
 
 def deal_json(deal: Deal) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from accord.errors import ErrorDetail, InputError
 from accord.scenario import checks
 from accord.scenario.compile import as_of
 from accord.scenario.load import locate, parse_yaml, read_text
+from accord.scenario.paths import is_block_path
 from accord.scenario.schema import Number, Scenario, Update
 
 SET_OPTION = "--set"
@@ -250,6 +251,8 @@ def throughout(scenario: Scenario, changes: Sequence[Change]) -> Scenario:
 
 def _target(path: str, scenario: Scenario) -> tuple[str, str, str | None]:
     """What a change path changes, whatever alias it is written with."""
+    if is_block_path(path, scenario):  # a number of a block (war, talks, ...): no aliases
+        return ("block", path, None)
     parsed = checks.parse_change_path(path, scenario)
     assert not isinstance(parsed, str), parsed  # checked by apply()
     return parsed

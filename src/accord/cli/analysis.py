@@ -192,9 +192,7 @@ def timeline_command(
             output,
             out,
             force,
-            lambda: with_sources(
-                data(), loaded, max((p.date for p in result.points if p.date), default=None)
-            ),
+            data,
             lambda: _csv(result.rows(), list(result.rows()[0])),
             tables,
         )

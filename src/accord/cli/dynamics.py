@@ -53,7 +53,6 @@ from accord.errors import InputError
 from accord.report.numbers import span
 from accord.scenario.compile import label_for
 from accord.scenario.load import DEFAULT_SCENARIO, builtin_ids, load, resolve
-from accord.scenario.provenance import DEAL_PARTS, DYNAMICS_PARTS, WAR_PARTS, with_sources
 from accord.scenario.schema import Scenario
 
 ScenarioOrDeal = Annotated[
@@ -234,7 +233,7 @@ def war(
             output,
             out,
             force,
-            lambda: with_sources(result.to_json(), loaded, result.date, parts=WAR_PARTS),
+            lambda: ran.results,
             lambda: _war_rows(result),
             lambda: _war_tables(result),
         )
@@ -535,13 +534,7 @@ def deal(
             output,
             out,
             force,
-            lambda: with_sources(
-                with_odds(result.to_json, shared)(),
-                loaded,
-                result.date,
-                parts=DEAL_PARTS,
-                deal=chosen,
-            ),
+            with_odds(lambda: ran.results, shared),
             lambda: _deal_rows(result),
             tables_with_odds(lambda: _deal_tables(result), shared),
         )
@@ -694,13 +687,7 @@ def ratify_command(
             output,
             out,
             force,
-            lambda: with_sources(
-                with_odds(result.to_json, shared)(),
-                loaded,
-                result.valuation.date,
-                parts=DYNAMICS_PARTS,
-                deal=chosen,
-            ),
+            with_odds(lambda: ran.results, shared),
             lambda: _ratify_rows(result),
             tables_with_odds(lambda: _ratify_tables(result), shared),
         )
@@ -922,13 +909,7 @@ def simulate_command(
             output,
             out,
             force,
-            lambda: with_sources(
-                with_odds(result.to_json, shared)(),
-                loaded,
-                result.problem.as_of,
-                parts=DYNAMICS_PARTS,
-                deal=opening_deal,
-            ),
+            with_odds(lambda: ran.results, shared),
             lambda: _simulate_rows(result),
             tables_with_odds(lambda: _simulate_tables(result), shared),
         )

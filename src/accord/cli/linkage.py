@@ -26,7 +26,6 @@ from accord.cli.common import (
 from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
-from accord.scenario.provenance import with_sources
 
 TRADES_SHOWN = 20
 
@@ -70,9 +69,7 @@ def linkage_command(
         elif output is OutputFormat.csv:
             write_output(trades_csv(result), out, force)
         else:
-            write_output(
-                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
-            )
+            write_output(json_text(ran.results), out, force)
     except InputError as error:
         fail(error)
 

@@ -33,7 +33,6 @@ from accord.cli.common import (
 from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
-from accord.scenario.provenance import with_sources
 from accord.scenario.schema import Scenario
 
 
@@ -121,9 +120,7 @@ def robustness_command(
         result = ran.result
         assert isinstance(result, Robustness)
         if output is OutputFormat.json:
-            write_output(
-                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
-            )
+            write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
             write_output(robustness_csv(result), out, force)
         else:

@@ -31,7 +31,6 @@ from accord.cli.common import (
 from accord.cli.execution import OverlayOption, RecordOption, SetOption, run_command
 from accord.errors import InputError
 from accord.scenario.load import DEFAULT_SCENARIO, load
-from accord.scenario.provenance import with_sources
 
 
 @app.command("zone")
@@ -78,9 +77,7 @@ def zone_command(
         result = ran.result
         assert isinstance(result, Zone)
         if output is OutputFormat.json:
-            write_output(
-                json_text(with_sources(result.to_json(), loaded, result.as_of)), out, force
-            )
+            write_output(json_text(ran.results), out, force)
         elif output is OutputFormat.csv:
             write_output(zone_csv(result), out, force)
         else:
