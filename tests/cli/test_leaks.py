@@ -105,9 +105,11 @@ def truncated(scenario: Scenario, date: dt.date) -> Scenario:
     ]
     talks = scenario.talks
     if talks is not None:
+        # A host is dated by its rounds: one whose rounds all come later is not yet known.
         hosts = [
             host.model_copy(update={"rounds": [day for day in host.rounds if day <= date]})
             for host in talks.mediators
+            if not host.rounds or min(host.rounds) <= date
         ]
         talks = talks.model_copy(update={"mediators": hosts})
     kept = scenario.model_copy(
