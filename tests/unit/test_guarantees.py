@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -18,6 +20,7 @@ from accord.dynamics.guarantees import (
 )
 from accord.errors import InputError
 from accord.scenario import load
+from accord.scenario.compile import as_of
 from accord.scenario.schema import Guarantees
 
 
@@ -135,17 +138,22 @@ def test_sensitivity_values_without_a_shortfall_ratio() -> None:
     assert sensitivity_values(fixed().block) == (1.0,)
 
 
-def test_drafts_coded_by_one_rule_break_down_about_equally_often() -> None:
-    # Werner & Yuen (2005): a draft that gives a side less than fighting on promises it (a
-    # battlefield shortfall) breaks down more often. Coded by the same rule as the 28 points
-    # (issue 13: its Donbas zone counts as a dmz, its Peace Council as a joint commission, and
-    # it adds monitoring), the 20 points break down about as often as the 28 points; read
-    # through the shared donbas scale, the shortfall no longer decides the comparison.
+def test_drafts_coded_by_one_rule_and_the_shortfall_shown_apart() -> None:
+    # Both drafts are coded by the same rule (issue 13: the 20 points' Donbas zone counts as a
+    # dmz, its Peace Council as a joint commission, and it adds monitoring). Werner & Yuen (2005): a draft that gives a side less than fighting on
+    # promises it breaks down more often; since the war costs were derived from the refusals,
+    # handing over all of Donbas (28 points) falls shorter of what Kyiv expects from fighting
+    # on, so with the shortfall counted the 28 points break down more often.
     ukraine = load("ukraine-2025")
     draft28 = evaluate(ukraine, load_deal("28-point", ukraine), draws=400, rng=5)
     draft20 = evaluate(ukraine, load_deal("20-point", ukraine), draws=400, rng=5)
-    assert np.mean(draft20.shortfall) >= np.mean(draft28.shortfall)
-    assert abs(np.median(draft20.breakdown) - np.median(draft28.breakdown)) < 0.1
+    assert np.mean(draft28.shortfall) > np.mean(draft20.shortfall)
+    without28, without20 = draft28.sensitivity()[1.0], draft20.sensitivity()[1.0]
+    # Without the shortfall, the 20 points' stronger guarantee and monitoring keep it below the
+    # 28 points; the shortfall widens the gap.
+    assert np.median(without20) <= np.median(without28)
+    gap = np.median(draft28.breakdown) - np.median(draft20.breakdown)
+    assert gap > np.median(without28) - np.median(without20)
     # Its monitoring provision lowers its breakdown: without it (only the 28 points' terms) the
     # 20 points break down more often.
     fewer = load_deal("20-point", ukraine).model_copy(
@@ -156,7 +164,12 @@ def test_drafts_coded_by_one_rule_break_down_about_equally_often() -> None:
 
 
 def test_sampled_block_of_ukraine() -> None:
-    sampled = sample_guarantees(load("ukraine-2025"), 200, np.random.default_rng(0))
+    ukraine = load("ukraine-2025")
+    sampled = sample_guarantees(ukraine, 200, np.random.default_rng(0))
     assert set(sampled.terms) == {"dmz", "monitoring", "joint_commission", "snapback"}
-    assert (sampled.horizon == 180).all()
+    # Before 29 Dec 2025 the term was not public: a range around 15 years; from then, 15 years.
+    assert ((sampled.horizon >= 120) & (sampled.horizon <= 240)).all()
+    assert sampled.horizon.std() > 0
+    later = sample_guarantees(as_of(ukraine, dt.date(2026, 1, 1)), 50, np.random.default_rng(0))
+    assert (later.horizon == 180).all()
     assert ((sampled.baseline >= 0.5) & (sampled.baseline <= 0.9)).all()
