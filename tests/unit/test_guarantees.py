@@ -140,10 +140,10 @@ def test_sensitivity_values_without_a_shortfall_ratio() -> None:
 
 def test_drafts_coded_by_one_rule_and_the_shortfall_shown_apart() -> None:
     # Both drafts are coded by the same rule (issue 13: the 20 points' Donbas zone counts as a
-    # dmz, its Peace Council as a joint commission, and it adds monitoring). Werner & Yuen (2005): a draft that gives a side less than fighting on
-    # promises it breaks down more often; since the war costs were derived from the refusals,
-    # handing over all of Donbas (28 points) falls shorter of what Kyiv expects from fighting
-    # on, so with the shortfall counted the 28 points break down more often.
+    # dmz, its Peace Council as a joint commission, and it adds monitoring). Werner & Yuen
+    # (2005): a draft that gives a side less than fighting on promises it breaks down more
+    # often; since the war costs were derived from the refusals, handing over all of Donbas
+    # (28 points) falls shorter of what Kyiv expects from fighting on.
     ukraine = load("ukraine-2025")
     draft28 = evaluate(ukraine, load_deal("28-point", ukraine), draws=400, rng=5)
     draft20 = evaluate(ukraine, load_deal("20-point", ukraine), draws=400, rng=5)
