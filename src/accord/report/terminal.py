@@ -29,7 +29,8 @@ def format_value(value: float, issue: Issue) -> str:
     """A value with sensible precision for its issue's scale, and its unit."""
     span = issue.max - issue.min
     digits = 0 if span >= 100 else 1 if span >= 10 else 2
-    text = unsigned_zero(f"{value:,.{digits}f}")
+    grouping = "" if (issue.unit or "").casefold() in ("year", "years") else ","  # 2031, not 2,031
+    text = unsigned_zero(f"{value:{grouping}.{digits}f}")
     unit = shown_unit(issue)
     return f"{text} {unit}" if unit else text
 
