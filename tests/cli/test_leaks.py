@@ -9,7 +9,7 @@ For each command and evaluation date D:
 
 The dates are ukraine-2025's base date and its update dates. The commands run in process
 (typer's CliRunner) with few draws. The default run covers every command at four dates;
-``pytest -m leak_full`` covers the other 36.
+``pytest -m leak_full`` covers the other 35.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from accord.territory import series
 SCENARIO = "ukraine-2025"
 BASE = load(SCENARIO)
 assert BASE.base_date is not None
-#: The base date and every update date (40 updates on 39 days).
+#: The base date and every update date (39 updates on 38 days).
 DATES = sorted({BASE.base_date, *(update.date for update in BASE.updates)})
 #: A spread of them for the default run: the base date, the last, and two between.
 SPREAD = [DATES[i] for i in (0, 8, 22, len(DATES) - 1)]
@@ -189,7 +189,7 @@ Check = Callable[[str, dt.date, pytest.MonkeyPatch], None]
 
 
 def test_the_dates_are_the_base_date_and_the_update_dates() -> None:
-    assert len(BASE.updates) == 40 and len(DATES) == 40
+    assert len(BASE.updates) == 39 and len(DATES) == 39
     assert DATES[0] == dt.date(2025, 11, 18) and DATES[-1] == dt.date(2026, 3, 21)
     assert set(SPREAD) <= set(DATES) and len(set(SPREAD)) == 4
 
