@@ -180,3 +180,41 @@ def test_mediators_must_not_be_actors_and_cite_known_sources() -> None:
         parse(data, "dated")
     text = caught.value.render(limit=None)
     assert "mediator 'kyiv' is also an actor" in text and "unknown source id 'nowhere'" in text
+
+
+#: Sources of ukraine-2025 cited without a date, each with the reason. S61 is timeless (reference
+#: areas of the oblasts). For the others the brief gives no date and implies none precisely
+#: enough to check them against: a source added here must say why, and dating one removes it.
+UNDATED_UKRAINE = {
+    "S61": "reference areas of the oblasts: timeless",
+    "S16": "Russia on the Alaska understandings: the brief gives no date",
+    "S16b": "Russia on the Alaska understandings: the brief gives no date",
+    "S17": "Putin's Donbas condition: the brief gives no date",
+    "S23": "the Donbas ceasefire condition: the brief gives no date",
+    "S32b": "Zelensky on elections after a ceasefire: the brief gives no date",
+    "S35": "Zelensky on a referendum: the brief gives no date",
+    "S52": "Kiel, aid to February 2025: the brief gives no publication date",
+    "S68": "NATO on PURL deliveries: the brief gives no date",
+}
+
+
+def _cited(scenario_id: str) -> set[str]:
+    from accord.scenario.checks import citations
+    from accord.scenario.paths import block_numbers
+
+    scenario = load(scenario_id)
+    cited = {source for _, ids in citations(scenario) for source in ids}
+    cited |= {source for _, _, number in block_numbers(scenario) for source in number.source}
+    for update in scenario.updates:
+        cited |= {source for number in update.changes.values() for source in number.source}
+    return cited
+
+
+def test_every_source_ukraine_cites_has_a_date_or_a_reason() -> None:
+    scenario = load("ukraine-2025")
+    undated = {source.id for source in scenario.sources if source.date is None}
+    cited = _cited("ukraine-2025")
+    # The late-dated sources that once went unchecked now carry dates (S60: 19 Dec 2025).
+    assert {"S49", "S58", "S60", "S66"}.isdisjoint(undated)
+    assert cited & undated == set(UNDATED_UKRAINE)
+    assert "S60" in cited and "S3" in cited  # the walk finds base and update citations
